@@ -1,0 +1,40 @@
+# The two commands: `make run` (serve the API with demo data) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test lint format openapi openapi-check clean
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(INSTALLED)
+
+install: $(INSTALLED) ## create .venv and install the project with its dev tools
+
+run: install ## serve the API on the embedded store with demo data
+	DEMO_DATA=true $(VENV)/bin/uvicorn app.main:app --host $(HOST) --port $(PORT)
+
+test: install ## run the whole test suite (pytest exits non-zero when no test ran)
+	$(PY) -m pytest
+
+lint: install ## ruff check and format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+openapi: install ## regenerate generated/openapi.json and generated/openapi.md
+	$(PY) scripts/generate_openapi.py
+
+openapi-check: install ## fail when generated/ is out of date
+	$(PY) scripts/generate_openapi.py --check
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache var

@@ -1,0 +1,44 @@
+"""The document store: Motor for a real MongoDB, mongomock-motor in memory when no URL is set."""
+
+import logging
+from typing import Any
+
+from beanie import Document, init_beanie
+from motor.motor_asyncio import AsyncIOMotorClient
+
+from app.core.config import Settings
+
+logger = logging.getLogger(__name__)
+
+
+def document_models() -> list[type[Document]]:
+    """Every Beanie document of the app; `init_beanie` creates their indexes."""
+    from app.audit.models import AuditEvent
+    from app.auth.models import LoginFailure, Session
+    from app.users.models import User
+
+    return [User, Session, LoginFailure, AuditEvent]
+
+
+def create_client(settings: Settings) -> Any:
+    """A timezone-aware client: Motor on MONGODB_URL, else an in-memory mongomock store."""
+    if settings.mongodb_url:
+        return AsyncIOMotorClient(
+            settings.mongodb_url, tz_aware=True, serverSelectionTimeoutMS=5000
+        )
+    from mongomock_motor import AsyncMongoMockClient
+
+    logger.warning("MONGODB_URL is not set: using the embedded in-memory store (dev/demo only)")
+    return AsyncMongoMockClient(tz_aware=True)
+
+
+async def init_database(settings: Settings) -> Any:
+    """Connect, bind every document model and create the declared indexes."""
+    client = create_client(settings)
+    await init_beanie(database=client[settings.mongodb_db], document_models=document_models())
+    return client
+
+
+async def ping(client: Any) -> None:
+    """Raise if the database does not answer."""
+    await client.admin.command("ping")

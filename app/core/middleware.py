@@ -1,0 +1,70 @@
+"""Request id and access-log middleware (pure ASGI, so it wraps streaming responses too)."""
+
+import logging
+import re
+import time
+import uuid
+
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.core.context import client_ip_var, request_id_var
+
+logger = logging.getLogger("app.access")
+
+_SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._~:\-]{1,128}$")
+
+
+def choose_request_id(inbound: str | None) -> str:
+    """Echo a sane inbound id (<= 128 token characters), else mint a UUID4."""
+    if inbound and _SANE_REQUEST_ID.fullmatch(inbound):
+        return inbound
+    return str(uuid.uuid4())
+
+
+class RequestContextMiddleware:
+    """Sets the request id and client address for the request, echoes the id, logs one line."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        inbound = None
+        for name, value in scope.get("headers", []):
+            if name == b"x-request-id":
+                inbound = value.decode("latin-1")
+                break
+        request_id = choose_request_id(inbound)
+        # Kept on the scope too: the 500 handler runs outside this middleware's context.
+        scope.setdefault("state", {})["request_id"] = request_id
+        client = scope.get("client")
+        request_id_token = request_id_var.set(request_id)
+        client_token = client_ip_var.set(client[0] if client else None)
+        status_code = 500
+        started = time.perf_counter()
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status_code
+            if message["type"] == "http.response.start":
+                status_code = message["status"]
+                headers = MutableHeaders(scope=message)
+                headers["X-Request-ID"] = request_id
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            logger.info(
+                "request",
+                extra={
+                    "method": scope["method"],
+                    "path": scope["path"],
+                    "status": status_code,
+                    "durationMs": round((time.perf_counter() - started) * 1000, 2),
+                },
+            )
+            request_id_var.reset(request_id_token)
+            client_ip_var.reset(client_token)

@@ -1,0 +1,46 @@
+"""The one pagination dependency and the helper that turns a query into a page."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Any, TypeVar
+
+from beanie.odm.queries.find import FindMany
+from fastapi import Depends, Query
+
+from app.core.schemas import Page
+
+T = TypeVar("T")
+
+MAX_LIMIT = 100
+DEFAULT_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class PageParams:
+    limit: int = DEFAULT_LIMIT
+    offset: int = 0
+
+
+def page_params(
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size.")] = DEFAULT_LIMIT,
+    offset: Annotated[int, Query(ge=0, description="Items to skip.")] = 0,
+) -> PageParams:
+    """Read `limit` (1..100, default 50) and `offset` (>= 0) from the query string."""
+    return PageParams(limit=limit, offset=offset)
+
+
+Pagination = Annotated[PageParams, Depends(page_params)]
+
+
+async def paginate(
+    query: FindMany[Any], params: PageParams, to_item: Callable[[Any], T]
+) -> Page[T]:
+    """Run a sorted Beanie query for one page and count the whole match."""
+    total = await query.count()
+    documents = await query.skip(params.offset).limit(params.limit).to_list()
+    return Page[T](
+        items=[to_item(document) for document in documents],
+        total=total,
+        limit=params.limit,
+        offset=params.offset,
+    )

@@ -1,0 +1,82 @@
+"""The application factory: settings, lifespan (database, storage, bootstrap), routers."""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from app import demo
+from app.audit.router import router as audit_router
+from app.auth.router import router as auth_router
+from app.core import db
+from app.core.config import Settings
+from app.core.errors import install_error_handlers
+from app.core.logging import configure_logging
+from app.core.middleware import RequestContextMiddleware
+from app.core.openapi import install_docs, install_openapi, operation_id
+from app.core.storage import create_storage
+from app.health.router import router as health_router
+from app.health.service import APP_VERSION
+from app.users import service as users_service
+from app.users.router import router as users_router
+
+logger = logging.getLogger(__name__)
+
+ROUTERS = [health_router, auth_router, users_router, audit_router]
+
+DESCRIPTION = (
+    "The API behind Poolia, a swimming-pool maintenance platform. Errors are RFC 9457 problem "
+    "details (`application/problem+json`); lists are paginated with `limit` and `offset`."
+)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app; nothing connects until the lifespan starts."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        configure_logging(settings.log_level)
+        app.state.mongo_client = await db.init_database(settings)
+        app.state.storage = create_storage(settings)
+        await app.state.storage.start()
+        await users_service.ensure_bootstrap_admin(settings=settings)
+        if settings.demo_data:
+            await demo.seed(settings=settings, storage=app.state.storage)
+        try:
+            yield
+        finally:
+            await app.state.storage.close()
+            app.state.mongo_client.close()
+
+    app = FastAPI(
+        title="Poolia API",
+        version=APP_VERSION,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        generate_unique_id_function=operation_id,
+        swagger_ui_init_oauth={"clientId": "poolia-docs"},
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+    if settings.cors_origin_list:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origin_list,
+            allow_methods=["*"],
+            allow_headers=["*"],
+            expose_headers=["X-Request-ID", "Retry-After"],
+        )
+    app.add_middleware(RequestContextMiddleware)
+    for router in ROUTERS:
+        app.include_router(router)
+    install_openapi(app)
+    install_docs(app)
+    return app
+
+
+app = create_app()

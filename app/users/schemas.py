@@ -1,0 +1,88 @@
+"""Request and response bodies of the users domain, and the field types auth shares."""
+
+from typing import Annotated, Literal
+
+from beanie import PydanticObjectId
+from pydantic import AfterValidator, BeforeValidator, EmailStr, Field, StringConstraints
+
+from app.core.schemas import ApiInput, ApiOutput, UtcDatetime
+from app.users.models import Role, UserStatus
+
+MAX_PASSWORD_BYTES = 72
+
+
+def _strip(value: object) -> object:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _lower(value: str) -> str:
+    return value.lower()
+
+
+def _check_password_bytes(value: str) -> str:
+    if len(value.encode()) > MAX_PASSWORD_BYTES:
+        raise ValueError("Password must be at most 72 bytes in UTF-8 (bcrypt's limit).")
+    return value
+
+
+Email = Annotated[EmailStr, BeforeValidator(_strip), AfterValidator(_lower)]
+Password = Annotated[
+    str,
+    Field(min_length=8, description="8 characters to 72 UTF-8 bytes."),
+    AfterValidator(_check_password_bytes),
+]
+PersonName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Phone = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+# `deleted` is reached only through DELETE, which applies the deletion rules.
+SettableStatus = Literal[UserStatus.ACTIVE, UserStatus.INACTIVE]
+
+
+class UserOut(ApiOutput):
+    id: PydanticObjectId
+    name: str
+    last_name: str
+    email: str
+    role: Role
+    status: UserStatus
+    phone: str | None
+    created_at: UtcDatetime
+    updated_at: UtcDatetime
+    last_login_at: UtcDatetime | None
+    deleted_at: UtcDatetime | None
+
+
+class UserSummary(ApiOutput):
+    id: PydanticObjectId
+    name: str
+    last_name: str
+    email: str
+
+
+class UserCreate(ApiInput):
+    name: PersonName
+    last_name: PersonName
+    email: Email
+    password: Password
+    role: Role
+    status: SettableStatus = UserStatus.ACTIVE
+    phone: Phone | None = None
+
+
+class UserUpdate(ApiInput):
+    name: PersonName | None = None
+    last_name: PersonName | None = None
+    email: Email | None = None
+    phone: Phone | None = None
+    role: Role | None = None
+    status: SettableStatus | None = None
+
+
+class PasswordChange(ApiInput):
+    current_password: str = Field(min_length=1)
+    new_password: Password
+
+
+class UserDeleted(ApiOutput):
+    id: PydanticObjectId
+    deleted: bool
+    deleted_at: UtcDatetime

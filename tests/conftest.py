@@ -1,0 +1,77 @@
+"""Shared fixtures: a fresh app on the embedded store per test, a client, the usual callers."""
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from app.core.config import Environment, Settings
+from app.main import create_app
+from app.users.models import Role, User
+from tests.factories import auth_headers, make_user
+
+TEST_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789"
+
+
+@pytest.fixture
+def settings(tmp_path) -> Settings:
+    return Settings(
+        environment=Environment.TEST,
+        jwt_secret=TEST_SECRET,
+        bcrypt_rounds=4,
+        local_storage_dir=str(tmp_path / "blobs"),
+        mongodb_db="poolia_test",
+        log_level="WARNING",
+    )
+
+
+@pytest.fixture
+async def app(settings: Settings) -> AsyncIterator[FastAPI]:
+    application = create_app(settings)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http
+
+
+@dataclass
+class Caller:
+    user: User
+    headers: dict[str, str]
+
+
+async def _caller(settings: Settings, role: Role) -> Caller:
+    user = await make_user(settings, role=role)
+    return Caller(user=user, headers=await auth_headers(settings, user))
+
+
+@pytest.fixture
+async def admin(app: FastAPI, settings: Settings) -> Caller:
+    return await _caller(settings, Role.ADMIN)
+
+
+@pytest.fixture
+async def owner(app: FastAPI, settings: Settings) -> Caller:
+    return await _caller(settings, Role.OWNER)
+
+
+@pytest.fixture
+async def other_owner(app: FastAPI, settings: Settings) -> Caller:
+    return await _caller(settings, Role.OWNER)
+
+
+@pytest.fixture
+async def technician(app: FastAPI, settings: Settings) -> Caller:
+    return await _caller(settings, Role.TECHNICIAN)
+
+
+@pytest.fixture
+async def other_technician(app: FastAPI, settings: Settings) -> Caller:
+    return await _caller(settings, Role.TECHNICIAN)
