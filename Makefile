@@ -3,10 +3,13 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
+# Azurite (the Azure Storage emulator) at the version pinned in its lock file, for the photo tests.
+AZURITE_DIR := tests/azurite
+AZURITE := $(AZURITE_DIR)/node_modules/.package-lock.json
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format openapi openapi-check clean
+.PHONY: install azurite run test lint format openapi openapi-check clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,10 +19,16 @@ $(INSTALLED): pyproject.toml
 
 install: $(INSTALLED) ## create .venv and install the project with its dev tools
 
+$(AZURITE): $(AZURITE_DIR)/package-lock.json
+	npm ci --prefix $(AZURITE_DIR) --no-audit --no-fund
+	touch $(AZURITE)
+
+azurite: $(AZURITE) ## install the pinned Azurite into tests/azurite/node_modules (npm ci)
+
 run: install ## serve the API on the embedded store with demo data
 	DEMO_DATA=true $(VENV)/bin/uvicorn app.main:app --host $(HOST) --port $(PORT)
 
-test: install ## run the whole test suite (pytest exits non-zero when no test ran)
+test: install $(AZURITE) ## run the whole test suite (pytest exits non-zero when no test ran)
 	$(PY) -m pytest
 
 lint: install ## ruff check and format check
@@ -37,4 +46,4 @@ openapi-check: install ## fail when generated/ is out of date
 	$(PY) scripts/generate_openapi.py --check
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache var
+	rm -rf $(VENV) .pytest_cache .ruff_cache var $(AZURITE_DIR)/node_modules

@@ -9,8 +9,9 @@ from fastapi import FastAPI
 
 from app.core.config import Environment, Settings
 from app.main import create_app
+from app.pools.models import Pool
 from app.users.models import Role, User
-from tests.factories import auth_headers, make_user
+from tests.factories import auth_headers, make_pool, make_user
 
 TEST_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789"
 
@@ -75,3 +76,24 @@ async def technician(app: FastAPI, settings: Settings) -> Caller:
 @pytest.fixture
 async def other_technician(app: FastAPI, settings: Settings) -> Caller:
     return await _caller(settings, Role.TECHNICIAN)
+
+
+@pytest.fixture
+async def pool(owner: Caller, technician: Caller) -> Pool:
+    """A pool of `owner` with `technician` assigned (`other_technician` is not)."""
+    return await make_pool(owner.user, technicians=[technician.user])
+
+
+@pytest.fixture
+def caller_headers(request: pytest.FixtureRequest, caller: str) -> dict[str, str]:
+    """Headers of the caller fixture named by the test's `caller` parameter (none if anonymous)."""
+    if caller == "anonymous":
+        return {}
+    return request.getfixturevalue(caller).headers
+
+
+def problem_code(response: httpx.Response) -> str | None:
+    """The `code` of a problem-details response; None for a success."""
+    if response.headers.get("content-type") != "application/problem+json":
+        return None
+    return response.json()["code"]

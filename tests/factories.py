@@ -1,11 +1,22 @@
-"""Async factories: users, and bearer headers for them, without going through HTTP."""
+"""Async factories: users, their bearer headers, pools and invites, without going through HTTP."""
 
 import itertools
+from collections.abc import Iterable
 from datetime import timedelta
+from io import BytesIO
+
+from beanie import PydanticObjectId
+from fastapi import UploadFile
+from PIL import Image
 
 from app.auth import sessions
 from app.core import security
 from app.core.config import Settings
+from app.core.storage import BlobStorage
+from app.invites.models import Invite, InviteStatus, pending_key
+from app.photos import service as photos_service
+from app.photos.models import Photo, PhotoContext
+from app.pools.models import Pool
 from app.users.models import Role, User, UserStatus
 
 DEFAULT_PASSWORD = "correct-horse-battery"
@@ -55,3 +66,73 @@ async def token_for(settings: Settings, user: User) -> str:
 async def auth_headers(settings: Settings, user: User) -> dict[str, str]:
     """`Authorization` header for the user."""
     return {"Authorization": f"Bearer {await token_for(settings, user)}"}
+
+
+async def make_pool(owner: User, *, technicians: Iterable[User] = (), **fields: object) -> Pool:
+    """Insert a pool owned by `owner`, with `technicians` assigned."""
+    number = next(_sequence)
+    values: dict[str, object] = {
+        "name": f"Pool {number}",
+        "address": f"{number} Harbour Road",
+        "volume_liters": 50_000.0,
+    }
+    values.update(fields)
+    pool = Pool(
+        owner_id=owner.id,
+        technician_ids=[technician.id for technician in technicians],
+        **values,
+    )
+    await pool.insert()
+    return pool
+
+
+async def make_invite(pool: Pool, technician: User, **fields: object) -> Invite:
+    """Insert an invite of `technician` to `pool` (pending unless `status` says otherwise)."""
+    invite = Invite(
+        pool_id=pool.id,
+        owner_id=pool.owner_id,
+        technician_id=technician.id,
+        technician_email=technician.email,
+        **fields,
+    )
+    if invite.status is InviteStatus.PENDING:
+        invite.pending_key = pending_key(pool.id, technician.id)
+    await invite.insert()
+    return invite
+
+
+def make_image(
+    image_format: str = "PNG",
+    *,
+    size: tuple[int, int] = (64, 48),
+    color: tuple[int, int, int] = (20, 120, 200),
+    **save_options: object,
+) -> bytes:
+    """The bytes of a small solid-colour image in a Pillow format (PNG, JPEG, GIF, WEBP)."""
+    output = BytesIO()
+    Image.new("RGB", size, color).save(output, image_format, **save_options)
+    return output.getvalue()
+
+
+async def make_photo(
+    *,
+    storage: BlobStorage,
+    settings: Settings,
+    uploader: User,
+    context: PhotoContext,
+    context_id: PydanticObjectId,
+    pool_id: PydanticObjectId | None = None,
+    data: bytes | None = None,
+    file_name: str = "photo.png",
+) -> Photo:
+    """Store a photo through the photos service, as an upload route would."""
+    upload = UploadFile(file=BytesIO(data or make_image()), filename=file_name)
+    return await photos_service.store_photo(
+        context=context,
+        context_id=context_id,
+        pool_id=pool_id,
+        upload=upload,
+        uploader=uploader,
+        storage=storage,
+        settings=settings,
+    )

@@ -13,11 +13,32 @@ logger = logging.getLogger(__name__)
 
 def document_models() -> list[type[Document]]:
     """Every Beanie document of the app; `init_beanie` creates their indexes."""
+    from app.alerts.models import Alert, AlertConfig
     from app.audit.models import AuditEvent
     from app.auth.models import LoginFailure, Session
+    from app.invites.models import Invite
+    from app.messaging.models import Message, Thread
+    from app.photos.models import Photo
+    from app.pools.models import Pool
+    from app.readings.models import PoolValues
     from app.users.models import User
+    from app.visits.models import Visit
 
-    return [User, Session, LoginFailure, AuditEvent]
+    return [
+        User,
+        Session,
+        LoginFailure,
+        AuditEvent,
+        Pool,
+        Invite,
+        PoolValues,
+        Visit,
+        AlertConfig,
+        Alert,
+        Photo,
+        Thread,
+        Message,
+    ]
 
 
 def create_client(settings: Settings) -> Any:

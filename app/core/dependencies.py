@@ -1,10 +1,11 @@
-"""Dependencies every domain shares: the settings of the running app."""
+"""Dependencies every domain shares: the settings and the blob storage of the running app."""
 
 from typing import Annotated
 
 from fastapi import Depends, Request
 
 from app.core.config import Settings
+from app.core.storage import BlobStorage
 
 
 def get_settings(request: Request) -> Settings:
@@ -13,3 +14,11 @@ def get_settings(request: Request) -> Settings:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def get_storage(request: Request) -> BlobStorage:
+    """The blob storage the lifespan started."""
+    return request.app.state.storage
+
+
+StorageDep = Annotated[BlobStorage, Depends(get_storage)]

@@ -82,6 +82,17 @@ class UnsupportedMediaType(AppError):
     detail = "The upload is not an accepted image (JPEG, PNG, GIF or WebP)."
 
 
+class InvalidInput(AppError):
+    """A 422 raised by a service for a rule a schema cannot express alone."""
+
+    status = HTTPStatus.UNPROCESSABLE_ENTITY
+    code = "validation_error"
+    detail = "The request is not valid; see `errors` for each problem."
+
+    def __init__(self, *, loc: list[str | int], msg: str, type_: str = "value_error") -> None:
+        super().__init__(errors=[{"loc": loc, "msg": msg, "type": type_}])
+
+
 class RateLimited(AppError):
     status = HTTPStatus.TOO_MANY_REQUESTS
     code = "rate_limited"
@@ -198,12 +209,15 @@ async def _http_exception_handler(request: Request, exc: StarletteHTTPException)
 
 
 async def _unhandled_handler(request: Request, exc: Exception) -> JSONResponse:
-    logger.exception("unhandled error", extra={"path": request.url.path})
+    request_id = getattr(request.state, "request_id", None)
+    # This handler runs outside the request middleware, which has already reset the context.
+    token = request_id_var.set(request_id)
+    try:
+        logger.exception("unhandled error", extra={"path": request.url.path})
+    finally:
+        request_id_var.reset(token)
     return problem_response(
-        500,
-        "internal_error",
-        "An unexpected error occurred.",
-        request_id=getattr(request.state, "request_id", None),
+        500, "internal_error", "An unexpected error occurred.", request_id=request_id
     )
 
 

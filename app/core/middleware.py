@@ -1,14 +1,16 @@
-"""Request id and access-log middleware (pure ASGI, so it wraps streaming responses too)."""
+"""Request id, access-log and body-size middleware (pure ASGI, so they wrap streaming responses)."""
 
 import logging
 import re
 import time
 import uuid
 
-from starlette.datastructures import MutableHeaders
+from fastapi import HTTPException
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.context import client_ip_var, request_id_var
+from app.core.errors import problem_response
 
 logger = logging.getLogger("app.access")
 
@@ -68,3 +70,36 @@ class RequestContextMiddleware:
             )
             request_id_var.reset(request_id_token)
             client_ip_var.reset(client_token)
+
+
+class BodySizeLimitMiddleware:
+    """Refuses a request body over `max_bytes` with 413 before it is read or spooled to disk."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = Headers(scope=scope).get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            response = problem_response(
+                413, "payload_too_large", "The request body is larger than allowed."
+            )
+            await response(scope, receive, send)
+            return
+        received = 0
+
+        async def receive_within_limit() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    # FastAPI re-raises an HTTPException met while reading the body as is.
+                    raise HTTPException(status_code=413)
+            return message
+
+        await self.app(scope, receive_within_limit, send)

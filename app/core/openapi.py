@@ -71,6 +71,8 @@ def install_docs(app: FastAPI) -> None:
             swagger_js_url=f"{DOCS_ASSETS_PATH}/swagger-ui-bundle.js",
             swagger_css_url=f"{DOCS_ASSETS_PATH}/swagger-ui.css",
             swagger_favicon_url=f"{DOCS_ASSETS_PATH}/favicon.png",
+            init_oauth=app.swagger_ui_init_oauth,
+            swagger_ui_parameters=app.swagger_ui_parameters,
         )
 
     @app.get(oauth2_redirect_url, include_in_schema=False)

@@ -1,9 +1,9 @@
 """The camelCase base schemas, shared field types and the page envelope."""
 
 from datetime import UTC, datetime
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, ClassVar, Generic, Self, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict, model_validator
 from pydantic.alias_generators import to_camel
 
 
@@ -24,7 +24,6 @@ class ApiSchema(BaseModel):
         alias_generator=to_camel,
         validate_by_name=True,
         validate_by_alias=True,
-        serialize_by_alias=True,
         from_attributes=True,
     )
 
@@ -32,11 +31,13 @@ class ApiSchema(BaseModel):
 class ApiInput(ApiSchema):
     """Request bodies: unknown fields are refused so typos surface."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid")
 
 
 class ApiOutput(ApiSchema):
-    """Response bodies."""
+    """Response bodies: serialized with their camelCase aliases."""
+
+    model_config = ConfigDict(serialize_by_alias=True)
 
 
 T = TypeVar("T")
@@ -55,3 +56,20 @@ class Detail(ApiOutput):
     """A plain confirmation message."""
 
     detail: str
+
+
+class PartialUpdate(ApiInput):
+    """A PATCH body: fields may be left out, but only those in `nullable_fields` may be null."""
+
+    nullable_fields: ClassVar[frozenset[str]] = frozenset()
+
+    @model_validator(mode="after")
+    def _refuse_null_for_required_fields(self) -> Self:
+        for name in self.model_fields_set - self.nullable_fields:
+            if getattr(self, name) is None:
+                raise ValueError(f"`{to_camel(name)}` cannot be null; leave it out instead.")
+        return self
+
+    def changes(self) -> dict[str, Any]:
+        """The fields the client sent, by their Python names."""
+        return self.model_dump(exclude_unset=True)

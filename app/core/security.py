@@ -12,6 +12,8 @@ import bcrypt
 import jwt
 
 ACCESS_TOKEN_TYPE = "access"
+# bcrypt reads at most 72 bytes (bcrypt >= 5 raises beyond that), so no stored hash can match more.
+MAX_PASSWORD_BYTES = 72
 
 
 async def hash_password(password: str, *, rounds: int) -> str:
@@ -28,10 +30,11 @@ def _dummy_hash(rounds: int) -> bytes:
 
 async def verify_password(password: str, password_hash: str | None, *, rounds: int) -> bool:
     """Check a password in a worker thread; with no hash, spend the same time and answer False."""
-    if password_hash is None:
-        await asyncio.to_thread(bcrypt.checkpw, password.encode(), _dummy_hash(rounds))
+    candidate = password.encode()
+    if password_hash is None or len(candidate) > MAX_PASSWORD_BYTES:
+        await asyncio.to_thread(bcrypt.checkpw, candidate[:MAX_PASSWORD_BYTES], _dummy_hash(rounds))
         return False
-    return await asyncio.to_thread(bcrypt.checkpw, password.encode(), password_hash.encode())
+    return await asyncio.to_thread(bcrypt.checkpw, candidate, password_hash.encode())
 
 
 @dataclass(frozen=True)

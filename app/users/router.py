@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from app.auth.dependencies import AdminUser, CurrentPrincipal, CurrentUser
-from app.core.dependencies import SettingsDep
+from app.core.dependencies import SettingsDep, StorageDep
 from app.core.errors import problem_responses
 from app.core.pagination import Pagination, paginate
 from app.core.schemas import Detail, Page
@@ -85,8 +85,8 @@ async def update_user(user: EditableUser, data: UserUpdate, actor: CurrentUser) 
 @router.delete(
     "/{userId}", response_model=UserDeleted, responses=problem_responses(401, 403, 404, 409, 422)
 )
-async def delete_user(user: EditableUser, actor: CurrentUser) -> UserDeleted:
+async def delete_user(user: EditableUser, actor: CurrentUser, storage: StorageDep) -> UserDeleted:
     """Soft-delete a user (admin, self): status `deleted` and every session ended."""
-    deleted = await service.delete(user=user, actor=actor)
+    deleted = await service.delete(user=user, actor=actor, storage=storage)
     assert deleted.deleted_at is not None
     return UserDeleted(id=deleted.id, deleted=True, deleted_at=deleted.deleted_at)

@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 from beanie import PydanticObjectId
 from pydantic import AfterValidator, BeforeValidator, EmailStr, Field, StringConstraints
 
-from app.core.schemas import ApiInput, ApiOutput, UtcDatetime
+from app.core.schemas import ApiInput, ApiOutput, PartialUpdate, UtcDatetime
 from app.users.models import Role, UserStatus
 
 MAX_PASSWORD_BYTES = 72
@@ -68,7 +68,9 @@ class UserCreate(ApiInput):
     phone: Phone | None = None
 
 
-class UserUpdate(ApiInput):
+class UserUpdate(PartialUpdate):
+    nullable_fields = frozenset({"phone"})
+
     name: PersonName | None = None
     last_name: PersonName | None = None
     email: Email | None = None

@@ -3,6 +3,7 @@
 import re
 
 from beanie import PydanticObjectId
+from beanie.exceptions import RevisionIdWasChanged
 from beanie.odm.queries.find import FindMany
 from pymongo.errors import DuplicateKeyError
 
@@ -11,6 +12,7 @@ from app.auth import sessions
 from app.core.config import Settings
 from app.core.errors import Forbidden
 from app.core.security import hash_password, verify_password
+from app.core.storage import BlobStorage
 from app.users.exceptions import (
     CurrentPasswordIncorrect,
     EmailTaken,
@@ -63,7 +65,13 @@ async def create(*, data: UserCreate, settings: Settings, actor: User | None) ->
 
 async def can_see(*, viewer: User, target: User) -> bool:
     """Admins see everyone; others see themselves and the people they share a pool with."""
-    return viewer.role is Role.ADMIN or viewer.id == target.id
+    if viewer.role is Role.ADMIN or viewer.id == target.id:
+        return True
+    if target.status is UserStatus.DELETED:
+        return False
+    from app.pools import service as pools_service  # pools build on users: import at call time
+
+    return await pools_service.share_a_pool(first=viewer, second=target)
 
 
 async def get_visible(*, user_id: PydanticObjectId, viewer: User) -> User:
@@ -98,7 +106,7 @@ def list_(
 
 async def update(*, user: User, data: UserUpdate, actor: User) -> User:
     """Apply a partial update; role and status are admin-only."""
-    changes = data.model_dump(exclude_unset=True)
+    changes = data.changes()
     if actor.role is not Role.ADMIN and ADMIN_ONLY_FIELDS & changes.keys():
         raise Forbidden("Only an admin may change a user's role or status.")
     if not changes:
@@ -110,7 +118,8 @@ async def update(*, user: User, data: UserUpdate, actor: User) -> User:
     changes["updated_at"] = utcnow()
     try:
         await user.set(changes)
-    except DuplicateKeyError as exc:
+    # Beanie reports a duplicate key on save as a revision conflict; users carry no revisions.
+    except (DuplicateKeyError, RevisionIdWasChanged) as exc:
         raise EmailTaken from exc
     await audit_service.record(
         actor=actor,
@@ -145,13 +154,22 @@ async def change_password(
     )
 
 
-async def delete(*, user: User, actor: User) -> User:
-    """Soft-delete a user and end their sessions."""
+async def delete(*, user: User, actor: User, storage: BlobStorage) -> User:
+    """Soft-delete a user, end their sessions, detach them from pools, drop their profile photo."""
+    from app.photos import service as photos_service  # photos build on users: import at call time
+    from app.photos.models import PhotoContext
+    from app.pools import service as pools_service  # pools build on users: import at call time
+
     if user.status is UserStatus.DELETED:
         return user
+    await pools_service.ensure_user_deletable(user=user)
     now = utcnow()
     await user.set({"status": UserStatus.DELETED, "deleted_at": now, "updated_at": now})
     await sessions.revoke_all(user_id=user.id)
+    await pools_service.detach_deleted_user(user=user)
+    await photos_service.delete_photos(
+        storage=storage, context=PhotoContext.USER_PROFILE, context_ids=[user.id]
+    )
     await audit_service.record(
         actor=actor,
         action="user.delete",

@@ -2,12 +2,24 @@
 
 import contextlib
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from urllib.parse import quote
 
 from azure.core.exceptions import ResourceExistsError, ResourceNotFoundError
-from azure.storage.blob import ContentSettings
+from azure.storage.blob import BlobSasPermissions, ContentSettings, generate_blob_sas
 from azure.storage.blob.aio import BlobServiceClient
 
-from app.core.storage.base import BlobNotFound, StoredBlob
+from app.core.storage.base import BlobNotFound, ReadUrl, StoredBlob
+
+
+def parse_connection_string(connection_string: str) -> dict[str, str]:
+    """The `Key=value;` pairs of an Azure Storage connection string, keys lowercased."""
+    pairs = {}
+    for part in connection_string.split(";"):
+        key, separator, value = part.strip().partition("=")
+        if separator:
+            pairs[key.lower()] = value
+    return pairs
 
 
 class AzureBlobStorage:
@@ -16,6 +28,14 @@ class AzureBlobStorage:
     def __init__(self, *, connection_string: str, container: str) -> None:
         self.connection_string = connection_string
         self.container_name = container
+        parts = parse_connection_string(connection_string)
+        if not parts.get("accountname") or not parts.get("accountkey"):
+            # Read URLs are SAS tokens signed with the account key.
+            raise ValueError(
+                "AZURE_STORAGE_CONNECTION_STRING must carry AccountName and AccountKey"
+            )
+        self.account_name = parts["accountname"]
+        self.account_key = parts["accountkey"]
         self.service = BlobServiceClient.from_connection_string(connection_string)
         self.container = self.service.get_container_client(container)
 
@@ -52,6 +72,19 @@ class AzureBlobStorage:
     async def list_blobs(self, prefix: str = "") -> AsyncIterator[StoredBlob]:
         async for blob in self.container.list_blobs(name_starts_with=prefix or None):
             yield StoredBlob(name=blob.name, size=blob.size, last_modified=blob.last_modified)
+
+    async def read_url(self, name: str, *, ttl: timedelta) -> ReadUrl:
+        # SAS expiry has one-second precision; report the instant the token really stops.
+        expires_at = (datetime.now(UTC) + ttl).replace(microsecond=0)
+        sas = generate_blob_sas(
+            account_name=self.account_name,
+            container_name=self.container_name,
+            blob_name=name,
+            account_key=self.account_key,
+            permission=BlobSasPermissions(read=True),
+            expiry=expires_at,
+        )
+        return ReadUrl(url=f"{self.container.url}/{quote(name)}?{sas}", expires_at=expires_at)
 
     async def health_check(self) -> None:
         await self.container.get_container_properties()

@@ -2,7 +2,7 @@
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 
@@ -15,6 +15,14 @@ class StoredBlob:
     name: str
     size: int
     last_modified: datetime
+
+
+@dataclass(frozen=True)
+class ReadUrl:
+    """A time-limited, read-only URL for one blob."""
+
+    url: str
+    expires_at: datetime
 
 
 class BlobStorage(Protocol):
@@ -40,6 +48,9 @@ class BlobStorage(Protocol):
 
     async def list_blobs(self, prefix: str = "") -> AsyncIterator[StoredBlob]:
         """Every stored blob under a prefix."""
+
+    async def read_url(self, name: str, *, ttl: timedelta) -> ReadUrl | None:
+        """A read-only URL for the blob valid for `ttl`, or None when the backend has no URLs."""
 
     async def health_check(self) -> None:
         """Raise if the backend cannot be used."""

@@ -5,10 +5,10 @@ import os
 import tempfile
 import uuid
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from app.core.storage.base import BlobNotFound, StoredBlob
+from app.core.storage.base import BlobNotFound, ReadUrl, StoredBlob
 
 CHUNK_BYTES = 64 * 1024
 
@@ -81,6 +81,10 @@ class LocalBlobStorage:
                     )
                 )
         return found
+
+    async def read_url(self, name: str, *, ttl: timedelta) -> ReadUrl | None:
+        # A folder has no URLs: callers fall back to the app's own signed content link.
+        return None
 
     async def health_check(self) -> None:
         await asyncio.to_thread(self._probe)
