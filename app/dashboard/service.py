@@ -1,0 +1,91 @@
+"""The pool dashboard, built in two concurrent aggregations after the pool is loaded.
+
+Round trips: the pool (loaded by the access dependency), then, concurrently, (1) the pool's
+latest completed visit joined to its technician, and (2) the pool joined to its owner, alert
+config, open alerts and latest readings (through the pool's latest-readings pointer). Every
+join is an indexed equality lookup, so the cost does not grow with the pool's history.
+"""
+
+import asyncio
+from typing import Any
+
+from app.alerts import service as alerts_service
+from app.alerts.models import Alert, AlertConfig, AlertStatus
+from app.alerts.schemas import AlertConfigOut, AlertOut
+from app.dashboard.schemas import Dashboard, LastVisit, LatestReadings
+from app.pools.models import Pool
+from app.pools.schemas import PoolOut
+from app.readings.models import PoolValues
+from app.users.models import User
+from app.users.schemas import UserSummary
+from app.visits.models import Visit, VisitStatus
+
+
+def _lookup(source: str, local: str, foreign: str, into: str) -> dict[str, Any]:
+    return {"$lookup": {"from": source, "localField": local, "foreignField": foreign, "as": into}}
+
+
+def _last_visit_pipeline(pool: Pool) -> list[dict[str, Any]]:
+    return [
+        {"$match": {"pool_id": pool.id, "status": VisitStatus.COMPLETED.value}},
+        {"$sort": {"occurs_at": -1, "_id": -1}},
+        {"$limit": 1},
+        _lookup(User.Settings.name, "technician_id", "_id", "technician"),
+    ]
+
+
+def _pool_joins_pipeline(pool: Pool) -> list[dict[str, Any]]:
+    return [
+        {"$match": {"_id": pool.id}},
+        {"$project": {"owner_id": 1, "latest_values_id": 1}},
+        _lookup(User.Settings.name, "owner_id", "_id", "owner"),
+        _lookup(AlertConfig.Settings.name, "_id", "pool_id", "alert_config"),
+        _lookup(Alert.Settings.name, "_id", "open_pool_id", "open_alerts"),
+        _lookup(PoolValues.Settings.name, "latest_values_id", "_id", "latest_values"),
+    ]
+
+
+async def build(*, pool: Pool) -> Dashboard:
+    """The pool, its owner, the last visit and its technician, readings, alerts and config."""
+    visits, joined = await asyncio.gather(
+        Visit.get_motor_collection().aggregate(_last_visit_pipeline(pool)).to_list(length=1),
+        Pool.get_motor_collection().aggregate(_pool_joins_pipeline(pool)).to_list(length=1),
+    )
+    row = joined[0] if joined else {}
+    visit = Visit.model_validate(visits[0]) if visits else None
+    technicians = visits[0]["technician"] if visits else []
+    configs = row.get("alert_config") or []
+    config = AlertConfig.model_validate(configs[0]) if configs else None
+    alerts = sorted(
+        (Alert.model_validate(raw) for raw in row.get("open_alerts", [])),
+        key=lambda alert: alert.created_at,
+        reverse=True,
+    )
+    latest = [v for v in row.get("latest_values", []) if v.get("pool_id") == pool.id]
+    readings = PoolValues.model_validate(latest[0]) if latest else None
+    return Dashboard(
+        pool=PoolOut.model_validate(pool),
+        owner=UserSummary.model_validate(User.model_validate(row["owner"][0])),
+        technician=(
+            UserSummary.model_validate(User.model_validate(technicians[0])) if technicians else None
+        ),
+        latest_readings=(
+            LatestReadings(
+                pool_values_id=readings.id,
+                ph=readings.ph,
+                chlorine=readings.chlorine,
+                temperature=readings.temperature,
+                measured_at=readings.measured_at,
+            )
+            if readings
+            else None
+        ),
+        last_visit=LastVisit.model_validate(visit) if visit else None,
+        active_alerts=[
+            AlertOut.model_validate(alert) for alert in alerts if alert.status is AlertStatus.ACTIVE
+        ],
+        # A pool whose config was never read shows the defaults without storing them here.
+        alert_config=AlertConfigOut.model_validate(
+            config or alerts_service.default_config(pool.id)
+        ),
+    )
