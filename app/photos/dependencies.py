@@ -1,0 +1,85 @@
+"""Photo access, written once: who may read a photo's bytes, and the presenter for responses."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Annotated
+
+from beanie import PydanticObjectId
+from fastapi import Depends, Path, Query, Request
+
+from app.auth import service as auth_service
+from app.auth.dependencies import CurrentUser, oauth2_scheme
+from app.core.config import Settings
+from app.core.dependencies import SettingsDep, StorageDep
+from app.core.errors import Unauthorized
+from app.core.storage import BlobStorage
+from app.photos import links, service
+from app.photos.exceptions import PhotoLinkInvalid
+from app.photos.models import Photo
+from app.photos.schemas import PhotoOut
+
+PhotoIdPath = Annotated[PydanticObjectId, Path(alias="photoId", description="A photo id.")]
+
+
+async def visible_photo(photo_id: PhotoIdPath, viewer: CurrentUser) -> Photo:
+    """The photo in the path, if the caller may see it (else 404)."""
+    return await service.get_visible(photo_id=photo_id, viewer=viewer)
+
+
+async def readable_photo(
+    photo_id: PhotoIdPath,
+    settings: SettingsDep,
+    token: Annotated[str | None, Depends(oauth2_scheme)],
+    expires: Annotated[
+        int | None, Query(alias="exp", description="Signed link: expiry, unix seconds.")
+    ] = None,
+    signature: Annotated[
+        str | None, Query(alias="sig", max_length=128, description="Signed link: signature.")
+    ] = None,
+) -> Photo:
+    """The photo, for a valid signed link (no token needed) or a caller who may see it.
+
+    A tampered or expired link is 403; no link and no token is 401.
+    """
+    signed = expires is not None or signature is not None
+    if signed and links.is_valid(
+        photo_id=photo_id, expires=expires, signature=signature, secret=settings.secret_key
+    ):
+        return await service.get(photo_id=photo_id)
+    if token is None:
+        if signed:
+            raise PhotoLinkInvalid
+        raise Unauthorized
+    principal = await auth_service.authenticate(token=token, settings=settings)
+    return await service.get_visible(photo_id=photo_id, viewer=principal.user)
+
+
+VisiblePhoto = Annotated[Photo, Depends(visible_photo)]
+ReadablePhoto = Annotated[Photo, Depends(readable_photo)]
+
+
+@dataclass(frozen=True)
+class PhotoPresenter:
+    """Turns photos into response bodies with fresh read URLs for this request."""
+
+    storage: BlobStorage
+    settings: Settings
+    base_url: str
+
+    async def out(self, photo: Photo) -> PhotoOut:
+        """One photo's response body."""
+        return await service.to_out(
+            photo=photo, storage=self.storage, settings=self.settings, base_url=self.base_url
+        )
+
+    async def out_many(self, photos: Iterable[Photo]) -> list[PhotoOut]:
+        """Several photos' response bodies, in order."""
+        return [await self.out(photo) for photo in photos]
+
+
+def photo_presenter(request: Request, storage: StorageDep, settings: SettingsDep) -> PhotoPresenter:
+    """A presenter whose signed links point back at this app."""
+    return PhotoPresenter(storage=storage, settings=settings, base_url=str(request.base_url))
+
+
+PhotoPresenterDep = Annotated[PhotoPresenter, Depends(photo_presenter)]

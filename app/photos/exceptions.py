@@ -1,0 +1,12 @@
+"""Errors of the photos domain."""
+
+from app.core.errors import Forbidden, NotFound
+
+
+class PhotoNotFound(NotFound):
+    code = "photo_not_found"
+    detail = "The photo was not found."
+
+
+class PhotoLinkInvalid(Forbidden):
+    detail = "The photo link is invalid or has expired; ask for the photo again."
