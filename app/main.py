@@ -8,23 +8,48 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from app import demo
+from app.alerts.router import router as alerts_router
 from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
 from app.core import db
 from app.core.config import Settings
 from app.core.errors import install_error_handlers
 from app.core.logging import configure_logging
-from app.core.middleware import RequestContextMiddleware
+from app.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from app.core.openapi import install_docs, install_openapi, operation_id
 from app.core.storage import create_storage
+from app.dashboard.router import router as dashboard_router
 from app.health.router import router as health_router
 from app.health.service import APP_VERSION
+from app.invites.router import router as invites_router
+from app.messaging.router import router as messaging_router
+from app.photos.router import router as photos_router
+from app.pools.router import router as pools_router
+from app.readings.router import router as readings_router
 from app.users import service as users_service
 from app.users.router import router as users_router
+from app.visits.router import router as visits_router
 
 logger = logging.getLogger(__name__)
 
-ROUTERS = [health_router, auth_router, users_router, audit_router]
+ROUTERS = [
+    health_router,
+    auth_router,
+    users_router,
+    pools_router,
+    invites_router,
+    dashboard_router,
+    alerts_router,
+    readings_router,
+    visits_router,
+    photos_router,
+    messaging_router,
+    audit_router,
+]
+
+# Room for the multipart envelope around an upload of MAX_UPLOAD_BYTES; a larger request body is
+# refused with 413 before it is read, instead of being spooled to a temporary file first.
+MULTIPART_OVERHEAD_BYTES = 64 * 1024
 
 DESCRIPTION = (
     "The API behind Poolia, a swimming-pool maintenance platform. Errors are RFC 9457 problem "
@@ -63,6 +88,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     install_error_handlers(app)
+    app.add_middleware(
+        BodySizeLimitMiddleware, max_bytes=settings.max_upload_bytes + MULTIPART_OVERHEAD_BYTES
+    )
     if settings.cors_origin_list:
         app.add_middleware(
             CORSMiddleware,
