@@ -1,9 +1,12 @@
 """Shared fixtures: a fresh app on the embedded store per test, a client, the usual callers."""
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
+import mongomock_motor
 import pytest
 from fastapi import FastAPI
 
@@ -97,3 +100,48 @@ def problem_code(response: httpx.Response) -> str | None:
     if response.headers.get("content-type") != "application/problem+json":
         return None
     return response.json()["code"]
+
+
+# The in-memory store answers without yielding to the event loop, so requests gathered with
+# asyncio.gather would run one after the other. `store_latency` gives each store call a little
+# latency, as a MongoDB round trip has, so that "concurrent" requests really interleave.
+ROUND_TRIP_SECONDS = 0.001
+COLLECTION_CALLS = (
+    "count_documents",
+    "delete_many",
+    "delete_one",
+    "find_one",
+    "find_one_and_update",
+    "insert_one",
+    "replace_one",
+    "update_many",
+    "update_one",
+)
+CURSOR_CALLS = ("to_list", "next", "__anext__")
+
+
+def _with_latency(
+    call: Callable[..., Coroutine[Any, Any, Any]], callers: list[asyncio.Task | None]
+) -> Callable[..., Coroutine[Any, Any, Any]]:
+    async def delayed(*args: Any, **kwargs: Any) -> Any:
+        callers.append(asyncio.current_task())
+        await asyncio.sleep(ROUND_TRIP_SECONDS)
+        return await call(*args, **kwargs)
+
+    return delayed
+
+
+@pytest.fixture
+def store_latency(monkeypatch: pytest.MonkeyPatch) -> list[asyncio.Task | None]:
+    """Make every call to the in-memory store yield to the event loop first.
+
+    Returns the task behind each store call, in call order.
+    """
+    callers: list[asyncio.Task | None] = []
+    collection = mongomock_motor.AsyncMongoMockCollection
+    for name in COLLECTION_CALLS:
+        monkeypatch.setattr(collection, name, _with_latency(getattr(collection, name), callers))
+    for cursor in (mongomock_motor.AsyncCursor, mongomock_motor.AsyncLatentCommandCursor):
+        for name in CURSOR_CALLS:
+            monkeypatch.setattr(cursor, name, _with_latency(getattr(cursor, name), callers))
+    return callers

@@ -11,6 +11,7 @@ from pydantic.alias_generators import to_camel
 from app.audit.exceptions import AuditEventNotFound
 from app.audit.models import AuditEvent
 from app.core.context import client_ip_var, request_id_var
+from app.core.queries import time_window
 from app.users.models import User
 
 _SECRET_FIELD = re.compile(r"password|token|secret|hash", re.IGNORECASE)
@@ -71,7 +72,5 @@ def list_(
         query["pool_id"] = pool_id
     if action is not None:
         query["action"] = action
-    window = {op: value for op, value in (("$gte", since), ("$lte", until)) if value is not None}
-    if window:
-        query["at"] = window
+    query.update(time_window("at", since, until))
     return AuditEvent.find(query).sort([("at", -1), ("_id", -1)])

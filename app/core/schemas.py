@@ -8,10 +8,10 @@ from pydantic.alias_generators import to_camel
 
 
 def _as_utc(value: datetime) -> datetime:
-    """Read naive datetimes as UTC and normalise aware ones to UTC."""
-    if value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
+    """Read naive datetimes as UTC, normalise aware ones to UTC, at millisecond precision."""
+    value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    # MongoDB stores milliseconds: cut the rest now so what is answered is what is stored.
+    return value.replace(microsecond=value.microsecond - value.microsecond % 1000)
 
 
 UtcDatetime = Annotated[datetime, AfterValidator(_as_utc)]

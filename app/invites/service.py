@@ -10,6 +10,7 @@ from pymongo.errors import DuplicateKeyError
 
 from app.audit import service as audit_service
 from app.core.errors import Forbidden
+from app.core.queries import all_of
 from app.invites.exceptions import InviteAlreadyPending, InviteNotFound, InviteNotPending
 from app.invites.models import Invite, InviteStatus, pending_key
 from app.invites.schemas import InviteCreate, InviteUpdate, PoolInviteCreate
@@ -112,13 +113,12 @@ def list_(
     pool_id: PydanticObjectId | None = None,
 ) -> FindMany[Invite]:
     """Invites the viewer may see (admin all, owner their pools', technician their own)."""
-    conditions = [_visible_filter(viewer)]
-    if status is not None:
-        conditions.append(_status_filter(status, now))
-    if pool_id is not None:
-        conditions.append({"pool_id": pool_id})
-    conditions = [condition for condition in conditions if condition]
-    return Invite.find({"$and": conditions} if conditions else {}).sort(NEWEST_FIRST)
+    query = all_of(
+        _visible_filter(viewer),
+        _status_filter(status, now) if status is not None else {},
+        {"pool_id": pool_id} if pool_id is not None else {},
+    )
+    return Invite.find(query).sort(NEWEST_FIRST)
 
 
 async def list_for_technician(
@@ -136,7 +136,7 @@ async def list_for_technician(
         raise UserNotTechnician
     query: dict[str, object] = {"technician_id": technician_id}
     if status is not None:
-        query = {"$and": [query, _status_filter(status, now)]}
+        query = all_of(query, _status_filter(status, now))
     return Invite.find(query).sort(NEWEST_FIRST)
 
 

@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from app.audit import service as audit_service
 from app.core.errors import Forbidden, InvalidInput
+from app.core.queries import all_of
 from app.pools.exceptions import OwnerHasPools, PoolNotFound, TechnicianNotAssigned
 from app.pools.models import Pool
 from app.pools.schemas import PoolCreate, PoolUpdate
@@ -45,6 +46,12 @@ async def visible_pool_ids(*, user: User) -> list[PydanticObjectId] | None:
         return None
     pools = await Pool.find(visible_filter(user=user)).project(_IdOnly).to_list()
     return [pool.id for pool in pools]
+
+
+async def visible_pools_condition(*, user: User, field: str = "pool_id") -> dict[str, object]:
+    """A filter on `field` limiting documents to the pools the user may see (empty for admins)."""
+    visible = await visible_pool_ids(user=user)
+    return {} if visible is None else {field: {"$in": visible}}
 
 
 async def get(*, pool_id: PydanticObjectId) -> Pool:
@@ -125,8 +132,7 @@ def list_(
     if q:
         pattern = {"$regex": re.escape(q.strip()), "$options": "i"}
         conditions.append({"$or": [{"name": pattern}, {"address": pattern}]})
-    query = {"$and": [c for c in conditions if c]} if any(conditions) else {}
-    return Pool.find(query).sort([("created_at", -1), ("_id", -1)])
+    return Pool.find(all_of(*conditions)).sort([("created_at", -1), ("_id", -1)])
 
 
 async def update(*, pool: Pool, data: PoolUpdate, actor: User) -> Pool:

@@ -10,6 +10,7 @@ from app.alerts import service as alerts_service
 from app.alerts.models import Alert, AlertConfig
 from app.audit import service as audit_service
 from app.core.errors import Forbidden, InvalidInput
+from app.core.queries import all_of, time_window
 from app.pools import service as pools_service
 from app.pools.models import Pool
 from app.readings.exceptions import PoolValuesNotFound
@@ -118,16 +119,12 @@ async def list_(
     until: datetime | None = None,
 ) -> FindMany[PoolValues]:
     """Readings of the pools the viewer may see, newest `measuredAt` first."""
-    conditions: list[dict[str, object]] = []
-    visible = await pools_service.visible_pool_ids(user=viewer)
-    if visible is not None:
-        conditions.append({"pool_id": {"$in": visible}})
-    if pool_id is not None:
-        conditions.append({"pool_id": pool_id})
-    window = {op: value for op, value in (("$gte", since), ("$lte", until)) if value is not None}
-    if window:
-        conditions.append({"measured_at": window})
-    return PoolValues.find({"$and": conditions} if conditions else {}).sort(NEWEST_FIRST)
+    query = all_of(
+        await pools_service.visible_pools_condition(user=viewer),
+        {"pool_id": pool_id} if pool_id is not None else {},
+        time_window("measured_at", since, until),
+    )
+    return PoolValues.find(query).sort(NEWEST_FIRST)
 
 
 async def get_accessible(

@@ -9,7 +9,13 @@ from pymongo import ASCENDING, DESCENDING, IndexModel
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    """Now, in UTC, at the millisecond precision MongoDB stores (so a read-back matches)."""
+    return to_stored_precision(datetime.now(UTC))
+
+
+def to_stored_precision(moment: datetime) -> datetime:
+    """Drop the microseconds MongoDB's BSON dates cannot hold."""
+    return moment.replace(microsecond=moment.microsecond - moment.microsecond % 1000)
 
 
 class Role(StrEnum):

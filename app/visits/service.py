@@ -8,6 +8,7 @@ from beanie.odm.queries.find import FindMany
 
 from app.audit import service as audit_service
 from app.core.errors import Forbidden, InvalidInput
+from app.core.queries import all_of, time_window
 from app.core.storage import BlobStorage
 from app.photos import service as photos_service
 from app.photos.models import PhotoContext
@@ -119,21 +120,13 @@ async def list_(
     until: datetime | None = None,
 ) -> FindMany[Visit]:
     """Visits of the pools the viewer may see, newest first."""
-    conditions: list[dict[str, object]] = []
-    visible = await pools_service.visible_pool_ids(user=viewer)
-    if visible is not None:
-        conditions.append({"pool_id": {"$in": visible}})
-    for field, value in (
-        ("pool_id", pool_id),
-        ("technician_id", technician_id),
-        ("status", status),
-    ):
-        if value is not None:
-            conditions.append({field: value})
-    window = {op: value for op, value in (("$gte", since), ("$lte", until)) if value is not None}
-    if window:
-        conditions.append({"occurs_at": window})
-    return Visit.find({"$and": conditions} if conditions else {}).sort(NEWEST_FIRST)
+    filters = {"pool_id": pool_id, "technician_id": technician_id, "status": status}
+    query = all_of(
+        await pools_service.visible_pools_condition(user=viewer),
+        *({field: value} for field, value in filters.items() if value is not None),
+        time_window("occurs_at", since, until),
+    )
+    return Visit.find(query).sort(NEWEST_FIRST)
 
 
 def list_for_pool(*, pool_id: PydanticObjectId) -> FindMany[Visit]:

@@ -1,0 +1,1 @@
+"""Alert fixtures live in tests/conftest.py (`store_latency`)."""
