@@ -1,1 +1,0 @@
-"""Alert fixtures live in tests/conftest.py (`store_latency`)."""
