@@ -1,0 +1,114 @@
+"""The declared index set: every list filter and hot lookup keeps its supporting index.
+
+A change here must be deliberate: removing an index makes a query scan on real MongoDB.
+"""
+
+import pytest
+from fastapi import FastAPI
+
+from app.core.db import document_models
+
+EXPECTED = {
+    "users": {
+        "email_unique": ([("email", 1)], {"unique": True}),
+        "role_status_created": ([("role", 1), ("status", 1), ("created_at", -1)], {}),
+        "status_created": ([("status", 1), ("created_at", -1)], {}),
+    },
+    "sessions": {
+        "refresh_hash_unique": ([("refresh_token_hash", 1)], {"unique": True}),
+        "rotated_hashes": ([("rotated_hashes", 1)], {}),
+        "user_revoked": ([("user_id", 1), ("revoked_at", 1)], {}),
+        "expires_ttl": ([("expires_at", 1)], {"expireAfterSeconds": 0}),
+    },
+    "login_failures": {
+        "key_at": ([("key", 1), ("at", 1)], {}),
+        "at_ttl": ([("at", 1)], {"expireAfterSeconds": 24 * 3600}),
+    },
+    "audit_events": {
+        "at": ([("at", -1)], {}),
+        "actor_at": ([("actor_id", 1), ("at", -1)], {}),
+        "resource_at": ([("resource_type", 1), ("resource_id", 1), ("at", -1)], {}),
+        "pool_at": ([("pool_id", 1), ("at", -1)], {}),
+        "action_at": ([("action", 1), ("at", -1)], {}),
+    },
+    "pools": {
+        "created": ([("created_at", -1), ("_id", -1)], {}),
+        "owner_created": ([("owner_id", 1), ("created_at", -1)], {}),
+        "technicians_created": ([("technician_ids", 1), ("created_at", -1)], {}),
+    },
+    "invites": {
+        "one_pending_invite": ([("pending_key", 1)], {"unique": True, "sparse": True}),
+        "created": ([("created_at", -1), ("_id", -1)], {}),
+        "pool_created": ([("pool_id", 1), ("created_at", -1)], {}),
+        "owner_created": ([("owner_id", 1), ("created_at", -1)], {}),
+        "technician_status_created": (
+            [("technician_id", 1), ("status", 1), ("created_at", -1)],
+            {},
+        ),
+    },
+    "pool_values": {
+        "measured": ([("measured_at", -1), ("_id", -1)], {}),
+        "pool_measured": ([("pool_id", 1), ("measured_at", -1), ("_id", -1)], {}),
+        "visit": ([("visit_id", 1)], {}),
+    },
+    "visits": {
+        "occurs": ([("occurs_at", -1), ("_id", -1)], {}),
+        "pool_occurs": ([("pool_id", 1), ("occurs_at", -1), ("_id", -1)], {}),
+        "pool_status_occurs": ([("pool_id", 1), ("status", 1), ("occurs_at", -1)], {}),
+        "technician_schedule": (
+            [("technician_id", 1), ("status", 1), ("scheduled_start", 1)],
+            {},
+        ),
+        "pool_values": ([("pool_values_id", 1)], {}),
+    },
+    "alert_configs": {
+        "one_config_per_pool": ([("pool_id", 1)], {"unique": True}),
+    },
+    "alerts": {
+        "one_open_alert": ([("open_key", 1)], {"unique": True, "sparse": True}),
+        "open_by_pool": ([("open_pool_id", 1)], {"sparse": True}),
+        "pool_status_created": ([("pool_id", 1), ("status", 1), ("created_at", -1)], {}),
+        "pool_created": ([("pool_id", 1), ("created_at", -1)], {}),
+    },
+    "photos": {
+        "context_user": ([("context", 1), ("user_id", 1), ("_id", -1)], {}),
+        "context_pool": ([("context", 1), ("pool_id", 1), ("_id", -1)], {}),
+        "visit": ([("visit_id", 1), ("_id", 1)], {}),
+        "message": ([("message_id", 1), ("_id", 1)], {}),
+        "pool": ([("pool_id", 1)], {}),
+    },
+    "threads": {
+        "pool_activity": ([("pool_id", 1), ("updated_at", -1), ("_id", -1)], {}),
+        "pool_status_activity": ([("pool_id", 1), ("status", 1), ("updated_at", -1)], {}),
+    },
+    "messages": {
+        "thread_created": ([("thread_id", 1), ("created_at", 1), ("_id", 1)], {}),
+        "pool": ([("pool_id", 1)], {}),
+    },
+}
+OPTIONS = ("unique", "sparse", "expireAfterSeconds")
+
+
+def _declared(model) -> dict[str, tuple[list[tuple[str, int]], dict[str, object]]]:
+    declared = {}
+    for index in model.Settings.indexes:
+        spec = index.document
+        options = {name: spec[name] for name in OPTIONS if name in spec}
+        declared[spec["name"]] = (list(spec["key"].items()), options)
+    return declared
+
+
+def test_every_collection_is_listed():
+    assert {model.Settings.name for model in document_models()} == set(EXPECTED)
+
+
+@pytest.mark.parametrize("model", document_models(), ids=lambda model: model.Settings.name)
+def test_declared_indexes(model):
+    assert _declared(model) == EXPECTED[model.Settings.name]
+
+
+@pytest.mark.parametrize("model", document_models(), ids=lambda model: model.Settings.name)
+async def test_indexes_exist_in_the_store(app: FastAPI, model):
+    """`init_beanie` created every declared index at start-up."""
+    created = await model.get_motor_collection().index_information()
+    assert set(EXPECTED[model.Settings.name]) <= set(created)
