@@ -1,12 +1,13 @@
-"""The pool dashboard, built in two concurrent aggregations after the pool is loaded.
+"""The pool dashboard, in three database round trips whatever the pool's history.
 
-Round trips: the pool (loaded by the access dependency), then, concurrently, (1) the pool's
-latest completed visit joined to its technician, and (2) the pool joined to its owner, alert
-config, open alerts and latest readings (through the pool's latest-readings pointer). Every
-join is an indexed equality lookup, so the cost does not grow with the pool's history.
+Round trips: (1) the pool, loaded by the access dependency; (2) its latest completed visit,
+an index-backed sorted find; (3) one aggregation on the pool joining its owner, that visit's
+technician, its alert config, its open alerts and its latest readings (through the pool's
+latest-readings pointer). Every join is an indexed equality lookup. A find rather than an
+aggregation for (2) also keeps the embedded store fast: its `aggregate` copies the whole
+collection before matching.
 """
 
-import asyncio
 from typing import Any
 
 from app.alerts import service as alerts_service
@@ -25,20 +26,19 @@ def _lookup(source: str, local: str, foreign: str, into: str) -> dict[str, Any]:
     return {"$lookup": {"from": source, "localField": local, "foreignField": foreign, "as": into}}
 
 
-def _last_visit_pipeline(pool: Pool) -> list[dict[str, Any]]:
-    return [
-        {"$match": {"pool_id": pool.id, "status": VisitStatus.COMPLETED.value}},
-        {"$sort": {"occurs_at": -1, "_id": -1}},
-        {"$limit": 1},
-        _lookup(User.Settings.name, "technician_id", "_id", "technician"),
-    ]
+async def _last_completed_visit(pool: Pool) -> Visit | None:
+    query = {"pool_id": pool.id, "status": VisitStatus.COMPLETED.value}
+    return await Visit.find(query).sort([("occurs_at", -1), ("_id", -1)]).first_or_none()
 
 
-def _pool_joins_pipeline(pool: Pool) -> list[dict[str, Any]]:
+def _pool_joins_pipeline(pool: Pool, visit: Visit | None) -> list[dict[str, Any]]:
+    technician_id = visit.technician_id if visit else None
     return [
         {"$match": {"_id": pool.id}},
         {"$project": {"owner_id": 1, "latest_values_id": 1}},
+        {"$addFields": {"visit_technician_id": {"$literal": technician_id}}},
         _lookup(User.Settings.name, "owner_id", "_id", "owner"),
+        _lookup(User.Settings.name, "visit_technician_id", "_id", "technician"),
         _lookup(AlertConfig.Settings.name, "_id", "pool_id", "alert_config"),
         _lookup(Alert.Settings.name, "_id", "open_pool_id", "open_alerts"),
         _lookup(PoolValues.Settings.name, "latest_values_id", "_id", "latest_values"),
@@ -47,13 +47,11 @@ def _pool_joins_pipeline(pool: Pool) -> list[dict[str, Any]]:
 
 async def build(*, pool: Pool) -> Dashboard:
     """The pool, its owner, the last visit and its technician, readings, alerts and config."""
-    visits, joined = await asyncio.gather(
-        Visit.get_motor_collection().aggregate(_last_visit_pipeline(pool)).to_list(length=1),
-        Pool.get_motor_collection().aggregate(_pool_joins_pipeline(pool)).to_list(length=1),
-    )
+    visit = await _last_completed_visit(pool)
+    pipeline = _pool_joins_pipeline(pool, visit)
+    joined = await Pool.get_motor_collection().aggregate(pipeline).to_list(length=1)
     row = joined[0] if joined else {}
-    visit = Visit.model_validate(visits[0]) if visits else None
-    technicians = visits[0]["technician"] if visits else []
+    technicians = row.get("technician", []) if visit else []
     configs = row.get("alert_config") or []
     config = AlertConfig.model_validate(configs[0]) if configs else None
     alerts = sorted(
