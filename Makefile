@@ -9,7 +9,7 @@ AZURITE := $(AZURITE_DIR)/node_modules/.package-lock.json
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install azurite run test lint format openapi openapi-check bench clean
+.PHONY: install azurite run test lint format openapi openapi-check client-check bench clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,9 @@ openapi: install ## regenerate generated/openapi.json and generated/openapi.md
 
 openapi-check: install ## fail when generated/ is out of date
 	$(PY) scripts/generate_openapi.py --check
+
+client-check: install ## generate a client from generated/openapi.json, run the main scenario through it
+	$(PY) scripts/client_check.py
 
 bench: install ## run the benchmark (scripts/bench.py) and check its targets
 	$(PY) scripts/bench.py

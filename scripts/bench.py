@@ -9,8 +9,6 @@ import asyncio
 import json
 import os
 import random
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -22,6 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
+from local_server import free_port, stop
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = ROOT / "bench" / "results"
@@ -88,12 +87,6 @@ async def drive(
 
     await asyncio.gather(*(worker() for _ in range(concurrency)))
     return result
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def start_server(port: int, seed_file: Path, log_file: Path) -> subprocess.Popen:
@@ -264,12 +257,7 @@ def main() -> int:
             seeded = asyncio.run(wait_ready(base_url, seed_file, process))
             results = asyncio.run(run(base_url, seeded, args.seconds, args.concurrency))
         finally:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process)
     checks = check_targets(results)
     print_report(results, checks)
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)

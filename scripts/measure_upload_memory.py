@@ -9,8 +9,6 @@ after, prints the growth in MiB, and stops the server by its PID. Linux only.
 import argparse
 import os
 import secrets
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -18,17 +16,11 @@ from io import BytesIO
 from pathlib import Path
 
 import httpx
+from local_server import free_port, start_api, stop, wait_until_up
 from PIL import Image
 
-ROOT = Path(__file__).resolve().parent.parent
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MIB = 1024 * 1024
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def memory_kib(pid: int) -> dict[str, int]:
@@ -52,58 +44,6 @@ def noise_png(max_bytes: int) -> bytes:
         side -= 8
 
 
-def start_server(port: int, blob_dir: str) -> subprocess.Popen[bytes]:
-    environment = {key: value for key, value in os.environ.items() if key != "MONGODB_URL"}
-    environment.update(
-        ENVIRONMENT="development",
-        JWT_SECRET=secrets.token_urlsafe(48),
-        BCRYPT_ROUNDS="4",
-        STORAGE_BACKEND="local",
-        LOCAL_STORAGE_DIR=blob_dir,
-        MAX_UPLOAD_BYTES=str(MAX_UPLOAD_BYTES),
-        LOG_LEVEL="WARNING",
-    )
-    command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "app.main:app",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--workers",
-        "1",
-        "--no-access-log",
-    ]
-    return subprocess.Popen(
-        command, cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-
-
-def wait_until_up(http: httpx.Client, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"the server exited with {server.returncode}")
-        try:
-            if http.get("/health").status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    raise SystemExit("the server did not answer within 30 s")
-
-
-def stop(server: subprocess.Popen[bytes]) -> None:
-    server.terminate()
-    try:
-        server.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait()
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--uploads", type=int, default=10)
@@ -111,8 +51,10 @@ def main() -> int:
 
     image = noise_png(MAX_UPLOAD_BYTES - 1024)
     port = free_port()
-    with tempfile.TemporaryDirectory() as blob_dir:
-        server = start_server(port, blob_dir)
+    with tempfile.TemporaryDirectory() as workdir:
+        server = start_api(
+            port, Path(workdir), MAX_UPLOAD_BYTES=str(MAX_UPLOAD_BYTES), LOG_LEVEL="WARNING"
+        )
         try:
             with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120) as http:
                 wait_until_up(http, server)
