@@ -194,16 +194,26 @@ async def _app_error_handler(request: Request, exc: AppError) -> JSONResponse:
     return problem_response(int(exc.status), exc.code, exc.detail, headers=exc.headers, **exc.extra)
 
 
-async def _validation_handler(request: Request, exc: RequestValidationError) -> JSONResponse:
+def _validation_problem(errors: list[dict[str, Any]]) -> JSONResponse:
     return problem_response(
         422,
         "validation_error",
         "The request is not valid; see `errors` for each problem.",
-        errors=_validation_issues(exc),
+        errors=errors,
     )
 
 
+async def _validation_handler(request: Request, exc: RequestValidationError) -> JSONResponse:
+    return _validation_problem(_validation_issues(exc))
+
+
 async def _http_exception_handler(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    # Routes raise domain errors, never HTTPException: a 400 here is the framework failing to
+    # decode the body at all (not UTF-8, a broken multipart form). For the client that is the
+    # same mistake as malformed JSON, so it gets the same 422.
+    if exc.status_code == 400:
+        issue = {"loc": ["body"], "msg": "The body could not be parsed.", "type": "body_unparsable"}
+        return _validation_problem([issue])
     code, detail = _HTTP_CODES.get(exc.status_code, ("http_error", str(exc.detail)))
     return problem_response(exc.status_code, code, detail, headers=exc.headers)
 

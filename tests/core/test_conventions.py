@@ -112,6 +112,19 @@ class TestErrorShape:
         )
         assert_problem(response, 422, "validation_error")
 
+    async def test_body_not_utf8(self, client, admin: Caller):
+        # Found by schemathesis: a body the framework cannot even decode was a 400 `http_error`,
+        # a status these operations do not document; it is the same mistake as malformed JSON.
+        response = await client.post(
+            "/users",
+            content=b"\xff\xfe{",
+            headers={**admin.headers, "Content-Type": "application/json"},
+        )
+        body = assert_problem(response, 422, "validation_error")
+        assert body["errors"] == [
+            {"loc": ["body"], "msg": "The body could not be parsed.", "type": "body_unparsable"}
+        ]
+
     async def test_domain_error(self, client):
         response = await client.get("/users/me")
         body = assert_problem(response, 401, "not_authenticated")
