@@ -136,3 +136,20 @@ async def make_photo(
         storage=storage,
         settings=settings,
     )
+
+
+# Which resource of a test world fills each path parameter of the API: the access table and the
+# fuzzing test both build a world with these names.
+PATH_PARAMS: dict[str, str] = {
+    "poolId": "pool",
+    "userId": "assigned_technician",
+    "technicianId": "assigned_technician",
+    "inviteId": "invite",
+    "visitId": "visit",
+    "poolValuesId": "pool_values",
+    "alertId": "alert",
+    "threadId": "thread",
+    "messageId": "message",
+    "photoId": "photo",
+    "auditEventId": "audit_event",
+}

@@ -33,7 +33,7 @@ from app.core.openapi import DOCS_ASSETS_PATH
 from app.pools.models import Pool
 from app.users.models import Role, User
 from tests.conftest import Caller
-from tests.factories import DEFAULT_PASSWORD, make_image, make_invite, make_user
+from tests.factories import DEFAULT_PASSWORD, PATH_PARAMS, make_image, make_invite, make_user
 
 try:  # FastAPI 0.16x keeps included routers lazily in `app.routes`; this flattens them.
     from fastapi.routing import iter_route_contexts
@@ -331,20 +331,6 @@ async def world(
     )
 
 
-# Which world id fills each path parameter.
-PATH_PARAMS: dict[str, str] = {
-    "poolId": "pool",
-    "userId": "assigned_technician",
-    "technicianId": "assigned_technician",
-    "inviteId": "invite",
-    "visitId": "visit",
-    "poolValuesId": "pool_values",
-    "alertId": "alert",
-    "threadId": "thread",
-    "messageId": "message",
-    "photoId": "photo",
-    "auditEventId": "audit_event",
-}
 PATH_PARAM_OVERRIDES: dict[RouteKey, dict[str, str]] = {
     ("GET", "/pools/user/{userId}"): {"userId": "pool_owner"},  # a user who owns the pool
 }

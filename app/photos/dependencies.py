@@ -77,7 +77,9 @@ class PhotoPresenter:
         return [await self.out(photo) for photo in photos]
 
 
-def photo_presenter(request: Request, storage: StorageDep, settings: SettingsDep) -> PhotoPresenter:
+async def photo_presenter(
+    request: Request, storage: StorageDep, settings: SettingsDep
+) -> PhotoPresenter:
     """A presenter whose signed links point back at this app."""
     return PhotoPresenter(storage=storage, settings=settings, base_url=str(request.base_url))
 
