@@ -1,6 +1,6 @@
 """The one pagination dependency and the helper that turns a query into a page."""
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 
@@ -32,15 +32,32 @@ async def page_params(
 Pagination = Annotated[PageParams, Depends(page_params)]
 
 
-async def paginate(
-    query: FindMany[Any], params: PageParams, to_item: Callable[[Any], T]
+async def paginate_presented(
+    query: FindMany[Any],
+    params: PageParams,
+    present: Callable[[list[Any]], Awaitable[list[T]]],
 ) -> Page[T]:
-    """Run a sorted Beanie query for one page and count the whole match."""
+    """Run a sorted Beanie query for one page, count the whole match, present the page at once.
+
+    For items whose presentation needs more data (a message's photos): `present` gets the whole
+    page, so it can fetch that data in one query rather than one per item.
+    """
     total = await query.count()
     documents = await query.skip(params.offset).limit(params.limit).to_list()
     return Page[T](
-        items=[to_item(document) for document in documents],
+        items=await present(documents),
         total=total,
         limit=params.limit,
         offset=params.offset,
     )
+
+
+async def paginate(
+    query: FindMany[Any], params: PageParams, to_item: Callable[[Any], T]
+) -> Page[T]:
+    """Run a sorted Beanie query for one page and count the whole match."""
+
+    async def present(documents: list[Any]) -> list[T]:
+        return [to_item(document) for document in documents]
+
+    return await paginate_presented(query, params, present)

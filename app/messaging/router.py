@@ -7,7 +7,7 @@ from fastapi import APIRouter, File, UploadFile
 from app.auth.dependencies import CurrentUser
 from app.core.dependencies import SettingsDep, StorageDep
 from app.core.errors import problem_responses
-from app.core.pagination import Pagination, paginate
+from app.core.pagination import Pagination, paginate, paginate_presented
 from app.core.schemas import Page
 from app.messaging import presenters, service
 from app.messaging.dependencies import AccessibleMessage, AccessibleThread, MessageIdPath
@@ -88,11 +88,11 @@ async def list_messages(
     found: AccessibleThread, page: Pagination, presenter: PhotoPresenterDep
 ) -> Page[MessageOut]:
     """The thread's messages, oldest first, each with its photos (pool access)."""
-    query = service.list_messages(thread_id=found[0].id)
-    total = await query.count()
-    messages = await query.skip(page.offset).limit(page.limit).to_list()
-    items = await presenters.messages_out(messages, presenter)
-    return Page[MessageOut](items=items, total=total, limit=page.limit, offset=page.offset)
+    return await paginate_presented(
+        service.list_messages(thread_id=found[0].id),
+        page,
+        lambda messages: presenters.messages_out(messages, presenter),
+    )
 
 
 @router.post(
