@@ -209,8 +209,8 @@ async def _validation_handler(request: Request, exc: RequestValidationError) -> 
 
 async def _http_exception_handler(request: Request, exc: StarletteHTTPException) -> JSONResponse:
     # Routes raise domain errors, never HTTPException: a 400 here is the framework failing to
-    # decode the body at all (not UTF-8, a broken multipart form). For the client that is the
-    # same mistake as malformed JSON, so it gets the same 422.
+    # decode the body at all (a JSON body that is not UTF-8, for instance). For the client that
+    # is the same mistake as malformed JSON, so it gets the same 422.
     if exc.status_code == 400:
         issue = {"loc": ["body"], "msg": "The body could not be parsed.", "type": "body_unparsable"}
         return _validation_problem([issue])
