@@ -2,24 +2,41 @@
 
 import asyncio
 import hashlib
+import os
 import secrets
 import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
+from typing import TypeVar
 
 import bcrypt
 import jwt
+
+T = TypeVar("T")
 
 ACCESS_TOKEN_TYPE = "access"
 # bcrypt reads at most 72 bytes (bcrypt >= 5 raises beyond that), so no stored hash can match more.
 MAX_PASSWORD_BYTES = 72
 
+# bcrypt gets its own pool, one thread short of the cores: a login storm then keeps a core free
+# for the event loop and never fills the default pool that image re-encoding and file I/O share.
+# Threads start on first use, not at import.
+_PASSWORD_POOL = ThreadPoolExecutor(
+    max_workers=max(1, (os.cpu_count() or 2) - 1), thread_name_prefix="bcrypt"
+)
+
+
+async def _in_password_pool(function: Callable[..., T], *args: object) -> T:
+    return await asyncio.get_running_loop().run_in_executor(_PASSWORD_POOL, function, *args)
+
 
 async def hash_password(password: str, *, rounds: int) -> str:
-    """Hash a password with bcrypt in a worker thread."""
+    """Hash a password with bcrypt in the password worker pool."""
     salt = bcrypt.gensalt(rounds=rounds)
-    hashed = await asyncio.to_thread(bcrypt.hashpw, password.encode(), salt)
+    hashed = await _in_password_pool(bcrypt.hashpw, password.encode(), salt)
     return hashed.decode()
 
 
@@ -28,13 +45,18 @@ def _dummy_hash(rounds: int) -> bytes:
     return bcrypt.hashpw(secrets.token_bytes(16).hex().encode(), bcrypt.gensalt(rounds=rounds))
 
 
+def _check_against_dummy(candidate: bytes, rounds: int) -> None:
+    # In the pool: the first call for a cost also makes the dummy hash, a full bcrypt round.
+    bcrypt.checkpw(candidate, _dummy_hash(rounds))
+
+
 async def verify_password(password: str, password_hash: str | None, *, rounds: int) -> bool:
-    """Check a password in a worker thread; with no hash, spend the same time and answer False."""
+    """Check a password in the password pool; with no hash, spend the same time, answer False."""
     candidate = password.encode()
     if password_hash is None or len(candidate) > MAX_PASSWORD_BYTES:
-        await asyncio.to_thread(bcrypt.checkpw, candidate[:MAX_PASSWORD_BYTES], _dummy_hash(rounds))
+        await _in_password_pool(_check_against_dummy, candidate[:MAX_PASSWORD_BYTES], rounds)
         return False
-    return await asyncio.to_thread(bcrypt.checkpw, candidate, password_hash.encode())
+    return await _in_password_pool(bcrypt.checkpw, candidate, password_hash.encode())
 
 
 @dataclass(frozen=True)
