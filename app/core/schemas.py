@@ -35,9 +35,12 @@ class ApiInput(ApiSchema):
 
 
 class ApiOutput(ApiSchema):
-    """Response bodies: serialized with their camelCase aliases."""
+    """Response bodies: serialized with their camelCase aliases, built from documents by name."""
 
-    model_config = ConfigDict(serialize_by_alias=True)
+    # Responses are built from documents (by attribute) and from snake_case dicts, never from
+    # camelCase input. Reading by alias first made every field of every response a failed
+    # attribute lookup before the hit: six times the cost of building a page of 50 visits.
+    model_config = ConfigDict(serialize_by_alias=True, validate_by_alias=False)
 
 
 T = TypeVar("T")
