@@ -11,6 +11,7 @@ import asyncio
 import json
 import os
 import random
+import secrets
 import statistics
 import subprocess
 import sys
@@ -98,9 +99,14 @@ async def drive(
     return result
 
 
-def start_server(port: int, seed_file: Path, log_file: Path) -> subprocess.Popen:
+def start_server(
+    port: int, seed_file: Path, log_file: Path, mongodb_url: str | None
+) -> subprocess.Popen:
     env = {**os.environ, "BCRYPT_ROUNDS": os.environ.get("BCRYPT_ROUNDS", "12")}
     env.pop("MONGODB_URL", None)
+    if mongodb_url:
+        # A database of its own, so seeding never touches real data; the server drops it.
+        env.update(MONGODB_URL=mongodb_url, MONGODB_DB=f"poolia_bench_{secrets.token_hex(4)}")
     with log_file.open("wb") as log:
         return subprocess.Popen(
             [
@@ -123,7 +129,7 @@ async def wait_ready(base_url: str, seed_file: Path, process: subprocess.Popen) 
     async with aiohttp.ClientSession(base_url=base_url) as client:
         while time.monotonic() < deadline:
             if process.poll() is not None:
-                raise RuntimeError("the bench server exited; see its log")
+                raise RuntimeError("the bench server exited")
             if await asyncio.to_thread(seed_file.exists):
                 try:
                     if await send(client, "GET", "/health") == 200:
@@ -255,18 +261,29 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=10.0, help="duration per scenario")
     parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument(
+        "--mongodb-url",
+        default=os.environ.get("BENCH_MONGODB_URL"),
+        help="a real MongoDB to run against (default: the embedded store; env BENCH_MONGODB_URL)",
+    )
     args = parser.parse_args()
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory(prefix="poolia-bench-") as work:
         seed_file, log_file = Path(work) / "seed.json", Path(work) / "server.log"
-        process = start_server(port, seed_file, log_file)
+        process = start_server(port, seed_file, log_file, args.mongodb_url)
         try:
             seeded = asyncio.run(wait_ready(base_url, seed_file, process))
             results = asyncio.run(run(base_url, seeded, args.seconds, args.concurrency))
+        except RuntimeError as error:
+            log_tail = log_file.read_text(errors="replace").splitlines()[-20:]
+            print(f"{error}\n--- server log (last lines) ---", *log_tail, sep="\n", file=sys.stderr)
+            return 2
         finally:
             stop(process)
     checks = check_targets(results)
+    store = "mongodb" if args.mongodb_url else "embedded"
+    print(f"store: {store}, {args.seconds:g} s per scenario\n")
     print_report(results, checks)
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -275,6 +292,7 @@ def main() -> int:
         json.dumps(
             {
                 "at": stamp,
+                "store": store,
                 "seconds": args.seconds,
                 "concurrency": args.concurrency,
                 "results": [result.summary() for result in results],

@@ -1,6 +1,8 @@
-"""Serve the API on the embedded store, seeded for the benchmark (50 pools x 200 visits).
+"""Serve the API seeded for the benchmark (50 pools x 200 visits).
 
-Started by `scripts/bench.py`; prints one JSON line with the ids and logins it seeded.
+Started by `scripts/bench.py`; writes the ids and logins it seeded to `--seed-file`. The store is
+the embedded one unless MONGODB_URL is set; on a real MongoDB the seed goes into a throwaway
+database (the bench names it), dropped again when the server stops.
 """
 
 import argparse
@@ -123,9 +125,13 @@ def main() -> None:
     @asynccontextmanager
     async def lifespan(application):
         async with original(application):
-            seeded = await seed(settings)
-            args.seed_file.write_text(json.dumps(seeded))
-            yield
+            try:
+                seeded = await seed(settings)
+                args.seed_file.write_text(json.dumps(seeded))
+                yield
+            finally:
+                if settings.mongodb_url:
+                    await application.state.mongo_client.drop_database(settings.mongodb_db)
 
     app.router.lifespan_context = lifespan
     config = uvicorn.Config(app, host="127.0.0.1", port=args.port, workers=1, log_config=None)
