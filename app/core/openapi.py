@@ -4,7 +4,7 @@ from pathlib import Path
 from typing import Any
 
 import fastapi_offline
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.openapi.docs import (
     get_redoc_html,
     get_swagger_ui_html,
@@ -57,34 +57,48 @@ def install_openapi(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
+OAUTH2_REDIRECT_URL = "/docs/oauth2-redirect"
+
+
+# Module-level endpoints that read the app from the request: FastAPI keeps every endpoint it has
+# classified in a module-level cache (4096 entries), so an endpoint closing over `app` would keep
+# each app built by `create_app` (routes, store, settings) alive for the rest of the process.
+async def swagger_ui(request: Request) -> HTMLResponse:
+    """Swagger UI, with its assets served by the app."""
+    app = request.app
+    return get_swagger_ui_html(
+        openapi_url="/openapi.json",
+        title=f"{app.title} - Swagger UI",
+        oauth2_redirect_url=OAUTH2_REDIRECT_URL,
+        swagger_js_url=f"{DOCS_ASSETS_PATH}/swagger-ui-bundle.js",
+        swagger_css_url=f"{DOCS_ASSETS_PATH}/swagger-ui.css",
+        swagger_favicon_url=f"{DOCS_ASSETS_PATH}/favicon.png",
+        init_oauth=app.swagger_ui_init_oauth,
+        swagger_ui_parameters=app.swagger_ui_parameters,
+    )
+
+
+async def swagger_ui_redirect() -> HTMLResponse:
+    """The page Swagger UI's OAuth2 flow returns to."""
+    return get_swagger_ui_oauth2_redirect_html()
+
+
+async def redoc(request: Request) -> HTMLResponse:
+    """ReDoc, with its assets served by the app."""
+    return get_redoc_html(
+        openapi_url="/openapi.json",
+        title=f"{request.app.title} - ReDoc",
+        redoc_js_url=f"{DOCS_ASSETS_PATH}/redoc.standalone.js",
+        redoc_favicon_url=f"{DOCS_ASSETS_PATH}/favicon.png",
+        with_google_fonts=False,
+    )
+
+
 def install_docs(app: FastAPI) -> None:
     """Swagger UI and ReDoc with their assets served by the app (no CDN, no internet)."""
     app.mount(DOCS_ASSETS_PATH, StaticFiles(directory=DOCS_ASSETS_DIR), name="docs-assets")
-    oauth2_redirect_url = "/docs/oauth2-redirect"
-
-    @app.get("/docs", include_in_schema=False)
-    async def swagger_ui() -> HTMLResponse:
-        return get_swagger_ui_html(
-            openapi_url="/openapi.json",
-            title=f"{app.title} - Swagger UI",
-            oauth2_redirect_url=oauth2_redirect_url,
-            swagger_js_url=f"{DOCS_ASSETS_PATH}/swagger-ui-bundle.js",
-            swagger_css_url=f"{DOCS_ASSETS_PATH}/swagger-ui.css",
-            swagger_favicon_url=f"{DOCS_ASSETS_PATH}/favicon.png",
-            init_oauth=app.swagger_ui_init_oauth,
-            swagger_ui_parameters=app.swagger_ui_parameters,
-        )
-
-    @app.get(oauth2_redirect_url, include_in_schema=False)
-    async def swagger_ui_redirect() -> HTMLResponse:
-        return get_swagger_ui_oauth2_redirect_html()
-
-    @app.get("/redoc", include_in_schema=False)
-    async def redoc() -> HTMLResponse:
-        return get_redoc_html(
-            openapi_url="/openapi.json",
-            title=f"{app.title} - ReDoc",
-            redoc_js_url=f"{DOCS_ASSETS_PATH}/redoc.standalone.js",
-            redoc_favicon_url=f"{DOCS_ASSETS_PATH}/favicon.png",
-            with_google_fonts=False,
-        )
+    app.add_api_route("/docs", swagger_ui, methods=["GET"], include_in_schema=False)
+    app.add_api_route(
+        OAUTH2_REDIRECT_URL, swagger_ui_redirect, methods=["GET"], include_in_schema=False
+    )
+    app.add_api_route("/redoc", redoc, methods=["GET"], include_in_schema=False)
