@@ -14,6 +14,7 @@ from app.auth.router import router as auth_router
 from app.core import db
 from app.core.config import Settings
 from app.core.errors import install_error_handlers
+from app.core.jobs import JobRunner, PeriodicJob
 from app.core.logging import configure_logging
 from app.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from app.core.openapi import install_docs, install_openapi, operation_id
@@ -57,6 +58,11 @@ DESCRIPTION = (
 )
 
 
+def background_jobs(settings: Settings) -> list[PeriodicJob]:
+    """The periodic jobs every API instance runs (each coordinates through MongoDB leases)."""
+    return []
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app; nothing connects until the lifespan starts."""
     settings = settings or Settings()
@@ -70,9 +76,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await users_service.ensure_bootstrap_admin(settings=settings)
         if settings.demo_data:
             await demo.seed(settings=settings, storage=app.state.storage)
+        app.state.jobs = JobRunner(background_jobs(settings))
+        if settings.background_jobs_enabled:
+            app.state.jobs.start()
         try:
             yield
         finally:
+            await app.state.jobs.stop()
             await app.state.storage.close()
             app.state.mongo_client.close()
 

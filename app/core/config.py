@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     login_max_failures_per_email: int = 5
     login_max_failures_per_ip: int = 20
     login_failure_window_minutes: int = 15
+    # Off in tests that drive the workers themselves; on everywhere else.
+    background_jobs_enabled: bool = True
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> "Settings":

@@ -16,6 +16,7 @@ def document_models() -> list[type[Document]]:
     from app.alerts.models import Alert, AlertConfig
     from app.audit.models import AuditEvent
     from app.auth.models import LoginFailure, Session
+    from app.core.jobs import JobLease
     from app.invites.models import Invite
     from app.messaging.models import Message, Thread
     from app.photos.models import Photo
@@ -38,6 +39,7 @@ def document_models() -> list[type[Document]]:
         Photo,
         Thread,
         Message,
+        JobLease,
     ]
 
 

@@ -85,6 +85,7 @@ EXPECTED = {
         "thread_created": ([("thread_id", 1), ("created_at", 1), ("_id", 1)], {}),
         "pool": ([("pool_id", 1)], {}),
     },
+    "job_leases": {},
 }
 OPTIONS = ("unique", "sparse", "expireAfterSeconds")
 
