@@ -10,12 +10,14 @@ import asyncio
 import json
 import random
 import sys
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
 
 import uvicorn
 from beanie import PydanticObjectId
+from fastapi import FastAPI
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -123,7 +125,7 @@ def main() -> None:
     original = app.router.lifespan_context
 
     @asynccontextmanager
-    async def lifespan(application):
+    async def lifespan(application: FastAPI) -> AsyncIterator[None]:
         async with original(application):
             try:
                 seeded = await seed(settings)

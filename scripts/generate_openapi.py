@@ -37,7 +37,8 @@ def _success(operation: dict[str, Any]) -> str:
     for status, response in operation["responses"].items():
         if status.startswith(("2", "3")):
             content = response.get("content", {})
-            schema = next(iter(content.values()), {}).get("schema") if content else None
+            media: dict[str, Any] = next(iter(content.values()), {})
+            schema = media.get("schema")
             parts.append(f"{status} `{_schema_name(schema)}`" if schema else status)
     return ", ".join(parts) or "-"
 

@@ -20,6 +20,7 @@ from app.alerts.models import (
 )
 from app.alerts.schemas import AlertConfigIn
 from app.audit import service as audit_service
+from app.core.queries import newest_first
 from app.pools import service as pools_service
 from app.users.models import User, utcnow
 
@@ -193,7 +194,7 @@ def list_(*, pool_id: PydanticObjectId, status: AlertStatus | None = None) -> Fi
     query: dict[str, object] = {"pool_id": pool_id}
     if status is not None:
         query["status"] = status
-    return Alert.find(query).sort([("created_at", -1), ("_id", -1)])
+    return Alert.find(query).sort(newest_first("created_at"))
 
 
 async def get_accessible(*, alert_id: PydanticObjectId, user: User) -> Alert:

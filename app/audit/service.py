@@ -11,7 +11,7 @@ from pydantic.alias_generators import to_camel
 from app.audit.exceptions import AuditEventNotFound
 from app.audit.models import AuditEvent
 from app.core.context import client_ip_var, request_id_var
-from app.core.queries import time_window
+from app.core.queries import newest_first, time_window
 from app.users.models import User
 
 _SECRET_FIELD = re.compile(r"password|token|secret|hash", re.IGNORECASE)
@@ -73,4 +73,4 @@ def list_(
     if action is not None:
         query["action"] = action
     query.update(time_window("at", since, until))
-    return AuditEvent.find(query).sort([("at", -1), ("_id", -1)])
+    return AuditEvent.find(query).sort(newest_first("at"))

@@ -1,5 +1,6 @@
 """Who is calling: `CurrentPrincipal`, `CurrentUser`, and role gates."""
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends
@@ -34,7 +35,7 @@ async def current_user(principal: CurrentPrincipal) -> User:
 CurrentUser = Annotated[User, Depends(current_user)]
 
 
-def require_roles(*roles: Role):
+def require_roles(*roles: Role) -> Callable[..., Awaitable[User]]:
     """A dependency that lets only the given roles through (403 for the others)."""
 
     async def dependency(user: CurrentUser) -> User:

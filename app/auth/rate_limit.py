@@ -3,6 +3,8 @@
 import math
 from datetime import timedelta
 
+from beanie.odm.enums import SortDirection
+
 from app.auth.models import LoginFailure
 from app.core.config import Settings
 from app.core.errors import RateLimited
@@ -22,7 +24,7 @@ async def ensure_allowed(*, email: str, ip: str | None, settings: Settings) -> N
         limit = limits[limit_index]
         recent = (
             await LoginFailure.find({"key": key, "at": {"$gt": now - window}})
-            .sort([("at", -1)])
+            .sort([("at", SortDirection.DESCENDING)])
             .limit(limit)
             .to_list()
         )

@@ -1,6 +1,7 @@
 """Login sessions: creation, refresh-token rotation with re-use detection, and revocation."""
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from beanie import PydanticObjectId
 from pymongo import ReturnDocument
@@ -70,7 +71,7 @@ async def find_live_with_user(
     *, session_id: PydanticObjectId, user_id: PydanticObjectId, now: datetime
 ) -> dict | None:
     """The open session and its user, read together in one round trip."""
-    pipeline = [
+    pipeline: list[dict[str, Any]] = [
         {
             "$match": {
                 "_id": session_id,

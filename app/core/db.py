@@ -3,10 +3,11 @@
 import logging
 from typing import Any
 
-from beanie import Document, init_beanie
+from beanie import init_beanie
 from motor.motor_asyncio import AsyncIOMotorClient
 
 from app.core.config import Settings
+from app.core.documents import Document
 
 logger = logging.getLogger(__name__)
 

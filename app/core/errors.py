@@ -1,6 +1,7 @@
 """One error hierarchy and the handlers that render every error as RFC 9457 problem details."""
 
 import logging
+from collections.abc import Awaitable, Callable
 from http import HTTPStatus
 from typing import Any, ClassVar
 
@@ -22,7 +23,7 @@ class AppError(Exception):
 
     status: ClassVar[int] = HTTPStatus.INTERNAL_SERVER_ERROR
     code: ClassVar[str] = "internal_error"
-    detail: ClassVar[str] = "An unexpected error occurred."
+    detail: str = "An unexpected error occurred."
 
     def __init__(
         self,
@@ -215,7 +216,9 @@ async def _http_exception_handler(request: Request, exc: StarletteHTTPException)
         issue = {"loc": ["body"], "msg": "The body could not be parsed.", "type": "body_unparsable"}
         return _validation_problem([issue])
     code, detail = _HTTP_CODES.get(exc.status_code, ("http_error", str(exc.detail)))
-    return problem_response(exc.status_code, code, detail, headers=exc.headers)
+    return problem_response(
+        exc.status_code, code, detail, headers=dict(exc.headers) if exc.headers else None
+    )
 
 
 async def _unhandled_handler(request: Request, exc: Exception) -> JSONResponse:
@@ -233,10 +236,14 @@ async def _unhandled_handler(request: Request, exc: Exception) -> JSONResponse:
 
 def install_error_handlers(app: FastAPI) -> None:
     """Map every error path (domain, validation, routing, unhandled) to problem details."""
-    app.add_exception_handler(AppError, _app_error_handler)
-    app.add_exception_handler(RequestValidationError, _validation_handler)
-    app.add_exception_handler(StarletteHTTPException, _http_exception_handler)
-    app.add_exception_handler(Exception, _unhandled_handler)
+    handlers: dict[type[Exception], Callable[[Request, Any], Awaitable[JSONResponse]]] = {
+        AppError: _app_error_handler,
+        RequestValidationError: _validation_handler,
+        StarletteHTTPException: _http_exception_handler,
+        Exception: _unhandled_handler,
+    }
+    for exception_type, handler in handlers.items():
+        app.add_exception_handler(exception_type, handler)
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:

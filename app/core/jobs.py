@@ -23,11 +23,11 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 from uuid import uuid4
 
-from beanie import Document
 from pydantic import Field
 from pymongo import ASCENDING, IndexModel, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
+from app.core.documents import Document
 from app.users.models import utcnow
 
 logger = logging.getLogger(__name__)

@@ -13,6 +13,7 @@ from typing import Any
 from app.alerts import service as alerts_service
 from app.alerts.models import Alert, AlertConfig, AlertStatus
 from app.alerts.schemas import AlertConfigOut, AlertOut
+from app.core.queries import newest_first
 from app.dashboard.schemas import Dashboard, LastVisit, LatestReadings
 from app.pools.models import Pool
 from app.pools.schemas import PoolOut
@@ -28,7 +29,7 @@ def _lookup(source: str, local: str, foreign: str, into: str) -> dict[str, Any]:
 
 async def _last_completed_visit(pool: Pool) -> Visit | None:
     query = {"pool_id": pool.id, "status": VisitStatus.COMPLETED.value}
-    return await Visit.find(query).sort([("occurs_at", -1), ("_id", -1)]).first_or_none()
+    return await Visit.find(query).sort(newest_first("occurs_at")).first_or_none()
 
 
 def _pool_joins_pipeline(pool: Pool, visit: Visit | None) -> list[dict[str, Any]]:

@@ -11,7 +11,7 @@ from app.core.pagination import Pagination, paginate
 from app.core.schemas import Page
 from app.invites import service
 from app.invites.dependencies import AnswerableInvite, ManagedInvite, VisibleInvite
-from app.invites.models import InviteStatus
+from app.invites.models import Invite, InviteStatus
 from app.invites.schemas import InviteCreate, InviteOut, InviteUpdate, PoolInviteCreate
 from app.pools.dependencies import ManagedPool
 from app.users.models import utcnow
@@ -22,7 +22,7 @@ TechnicianIdPath = Annotated[PydanticObjectId, Path(alias="technicianId")]
 CREATE_PROBLEMS = problem_responses(400, 401, 403, 404, 409, 422)
 
 
-def _out(invite) -> InviteOut:
+def _out(invite: Invite) -> InviteOut:
     return InviteOut.at(invite, utcnow())
 
 

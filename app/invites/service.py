@@ -10,7 +10,7 @@ from pymongo.errors import DuplicateKeyError
 
 from app.audit import service as audit_service
 from app.core.errors import Forbidden
-from app.core.queries import all_of
+from app.core.queries import all_of, newest_first
 from app.invites.exceptions import InviteAlreadyPending, InviteNotFound, InviteNotPending
 from app.invites.models import Invite, InviteStatus, pending_key
 from app.invites.schemas import InviteCreate, InviteUpdate, PoolInviteCreate
@@ -21,7 +21,7 @@ from app.users import service as users_service
 from app.users.exceptions import UserNotFound, UserNotTechnician
 from app.users.models import Role, User, UserStatus, utcnow
 
-NEWEST_FIRST = [("created_at", -1), ("_id", -1)]
+NEWEST_FIRST = newest_first("created_at")
 
 
 def _ensure_invitable(*, pool: Pool, technician: User) -> None:

@@ -7,6 +7,7 @@ from fastapi import UploadFile
 from app.audit import service as audit_service
 from app.core.config import Settings
 from app.core.errors import Forbidden
+from app.core.queries import newest_first, oldest_first
 from app.core.storage import BlobStorage
 from app.messaging.exceptions import (
     MessageNotFound,
@@ -99,7 +100,7 @@ def list_threads(
     query: dict[str, object] = {"pool_id": pool_id}
     if status is not None:
         query["status"] = status
-    return Thread.find(query).sort([("updated_at", -1), ("_id", -1)])
+    return Thread.find(query).sort(newest_first("updated_at"))
 
 
 async def get_thread(*, thread_id: PydanticObjectId, user: User) -> tuple[Thread, Pool]:
@@ -207,7 +208,7 @@ async def post_message(*, thread: Thread, data: MessageCreate, actor: User) -> M
 
 def list_messages(*, thread_id: PydanticObjectId) -> FindMany[Message]:
     """A thread's messages, oldest first."""
-    return Message.find({"thread_id": thread_id}).sort([("created_at", 1), ("_id", 1)])
+    return Message.find({"thread_id": thread_id}).sort(oldest_first("created_at"))
 
 
 async def get_message(*, message_id: PydanticObjectId, user: User) -> Message:
@@ -265,7 +266,8 @@ async def photos_by_message(*, messages: list[Message]) -> dict[PydanticObjectId
         context=PhotoContext.MESSAGE, context_ids=grouped.keys(), limit=None
     )
     for photo in photos:
-        grouped[photo.message_id].append(photo)
+        if photo.message_id is not None:
+            grouped[photo.message_id].append(photo)
     return grouped
 
 

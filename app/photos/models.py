@@ -3,10 +3,11 @@
 from datetime import datetime
 from enum import StrEnum
 
-from beanie import Document, PydanticObjectId
+from beanie import PydanticObjectId
 from pydantic import Field
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
+from app.core.documents import Document
 from app.users.models import utcnow
 
 

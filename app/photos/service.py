@@ -5,10 +5,11 @@ Visit and message photos go through the same functions: `store_photo` with their
 """
 
 import logging
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncGenerator, AsyncIterator, Iterable
 from datetime import timedelta
 
 from beanie import PydanticObjectId
+from beanie.odm.enums import SortDirection
 from beanie.operators import In
 from fastapi import UploadFile
 
@@ -124,7 +125,9 @@ async def get(*, photo_id: PydanticObjectId) -> Photo:
 async def current_photo(*, context: PhotoContext, context_id: PydanticObjectId) -> Photo:
     """The newest photo of a single-photo context (profile, pool), or 404 `photo_not_found`."""
     field = CONTEXT_ID_FIELD[context]
-    query = Photo.find({"context": context, field: context_id}).sort([("_id", -1)])
+    query = Photo.find({"context": context, field: context_id}).sort(
+        [("_id", SortDirection.DESCENDING)]
+    )
     photo = await query.first_or_none()
     if photo is None:
         raise PhotoNotFound
@@ -139,7 +142,9 @@ async def photos_for(
 ) -> list[Photo]:
     """The photos of one or more visits or messages in one query, oldest first."""
     field = CONTEXT_ID_FIELD[context]
-    query = Photo.find({"context": context, field: {"$in": list(context_ids)}}).sort([("_id", 1)])
+    query = Photo.find({"context": context, field: {"$in": list(context_ids)}}).sort(
+        [("_id", SortDirection.ASCENDING)]
+    )
     if limit is not None:
         query = query.limit(limit)
     return await query.to_list()
@@ -241,7 +246,7 @@ async def open_content(*, photo: Photo, storage: BlobStorage) -> AsyncIterator[b
         logger.warning("photo blob missing", extra={"blobName": photo.blob_name})
         raise PhotoNotFound from exc
 
-    async def all_chunks() -> AsyncIterator[bytes]:
+    async def all_chunks() -> AsyncGenerator[bytes, None]:
         try:
             yield first
             async for chunk in chunks:

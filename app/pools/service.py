@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 
 from app.audit import service as audit_service
 from app.core.errors import Forbidden, InvalidInput
-from app.core.queries import all_of
+from app.core.queries import all_of, newest_first
 from app.pools.exceptions import OwnerHasPools, PoolNotFound, TechnicianNotAssigned
 from app.pools.models import Pool
 from app.pools.schemas import PoolCreate, PoolUpdate
@@ -132,7 +132,7 @@ def list_(
     if q:
         pattern = {"$regex": re.escape(q.strip()), "$options": "i"}
         conditions.append({"$or": [{"name": pattern}, {"address": pattern}]})
-    return Pool.find(all_of(*conditions)).sort([("created_at", -1), ("_id", -1)])
+    return Pool.find(all_of(*conditions)).sort(newest_first("created_at"))
 
 
 async def update(*, pool: Pool, data: PoolUpdate, actor: User) -> Pool:
@@ -201,7 +201,7 @@ async def list_owned_by(*, owner_id: PydanticObjectId, viewer: User) -> FindMany
     if viewer.role is not Role.ADMIN and viewer.id != owner_id:
         raise Forbidden("Only an admin or that owner may list these pools.")
     await users_service.get(user_id=owner_id)
-    return Pool.find({"owner_id": owner_id}).sort([("created_at", -1), ("_id", -1)])
+    return Pool.find({"owner_id": owner_id}).sort(newest_first("created_at"))
 
 
 async def list_assigned_to(*, technician_id: PydanticObjectId, viewer: User) -> FindMany[Pool]:
@@ -211,7 +211,7 @@ async def list_assigned_to(*, technician_id: PydanticObjectId, viewer: User) -> 
     technician = await users_service.get(user_id=technician_id)
     if technician.role is not Role.TECHNICIAN:
         raise UserNotTechnician
-    return Pool.find({"technician_ids": technician_id}).sort([("created_at", -1), ("_id", -1)])
+    return Pool.find({"technician_ids": technician_id}).sort(newest_first("created_at"))
 
 
 async def share_a_pool(*, first: User, second: User) -> bool:

@@ -2,10 +2,11 @@
 
 from datetime import datetime
 
-from beanie import Document, PydanticObjectId
+from beanie import PydanticObjectId
 from pydantic import Field
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
+from app.core.documents import Document
 from app.users.models import utcnow
 
 READING_FIELDS = (

@@ -10,7 +10,7 @@ from app.alerts import service as alerts_service
 from app.alerts.models import Alert, AlertConfig
 from app.audit import service as audit_service
 from app.core.errors import Forbidden, InvalidInput
-from app.core.queries import all_of, time_window
+from app.core.queries import all_of, newest_first, time_window
 from app.pools import service as pools_service
 from app.pools.models import Pool
 from app.readings.exceptions import PoolValuesNotFound
@@ -19,7 +19,7 @@ from app.readings.schemas import PoolValuesCreate, PoolValuesUpdate
 from app.users.models import User, utcnow
 from app.visits import service as visits_service
 
-NEWEST_FIRST = [("measured_at", -1), ("_id", -1)]
+NEWEST_FIRST = newest_first("measured_at")
 
 
 async def insert(

@@ -3,9 +3,10 @@
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from beanie import Document
 from pydantic import Field
 from pymongo import ASCENDING, DESCENDING, IndexModel
+
+from app.core.documents import Document
 
 
 def utcnow() -> datetime:

@@ -11,6 +11,7 @@ from app.audit import service as audit_service
 from app.auth import sessions
 from app.core.config import Settings
 from app.core.errors import Forbidden
+from app.core.queries import newest_first
 from app.core.security import hash_password, verify_password
 from app.core.storage import BlobStorage
 from app.users.exceptions import (
@@ -101,7 +102,7 @@ def list_(
     if q:
         pattern = {"$regex": re.escape(q.strip()), "$options": "i"}
         query["$or"] = [{"name": pattern}, {"last_name": pattern}, {"email": pattern}]
-    return User.find(query).sort([("created_at", -1), ("_id", -1)])
+    return User.find(query).sort(newest_first("created_at"))
 
 
 async def update(*, user: User, data: UserUpdate, actor: User) -> User:

@@ -3,11 +3,12 @@
 from datetime import datetime
 from enum import StrEnum
 
-from beanie import Document, PydanticObjectId
+from beanie import PydanticObjectId
 from pydantic import BaseModel, Field
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
 from app.alerts.models import PoolHealth
+from app.core.documents import Document
 from app.users.models import utcnow
 
 

@@ -4,11 +4,12 @@ from datetime import datetime
 from typing import Any
 
 from beanie import PydanticObjectId
+from beanie.odm.enums import SortDirection
 from beanie.odm.queries.find import FindMany
 
 from app.audit import service as audit_service
 from app.core.errors import Forbidden, InvalidInput
-from app.core.queries import all_of, time_window
+from app.core.queries import all_of, newest_first, time_window
 from app.core.storage import BlobStorage
 from app.photos import service as photos_service
 from app.photos.models import PhotoContext
@@ -22,7 +23,7 @@ from app.visits.exceptions import ScheduleConflict, VisitNotFound
 from app.visits.models import Visit, VisitStatus
 from app.visits.schemas import VisitCreate, VisitUpdate
 
-NEWEST_FIRST = [("occurs_at", -1), ("_id", -1)]
+NEWEST_FIRST = newest_first("occurs_at")
 
 
 async def ensure_assignable_technician(*, pool: Pool, technician_id: PydanticObjectId) -> User:
@@ -76,7 +77,12 @@ async def ensure_schedule_free(
     }
     if exclude_visit_id is not None:
         query["_id"] = {"$ne": exclude_visit_id}
-    conflicts = await Visit.find(query).sort([("scheduled_start", 1)]).limit(50).to_list()
+    conflicts = (
+        await Visit.find(query)
+        .sort([("scheduled_start", SortDirection.ASCENDING)])
+        .limit(50)
+        .to_list()
+    )
     if conflicts:
         raise ScheduleConflict([visit.id for visit in conflicts])
 

@@ -1,7 +1,7 @@
 """An Azure Blob Storage backend on the SDK's async client (Azurite locally)."""
 
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 
@@ -54,7 +54,7 @@ class AzureBlobStorage:
             content_settings=ContentSettings(content_type=content_type),
         )
 
-    async def stream(self, name: str) -> AsyncIterator[bytes]:
+    async def stream(self, name: str) -> AsyncGenerator[bytes, None]:
         try:
             downloader = await self.container.download_blob(name)
         except ResourceNotFoundError as exc:

@@ -1,6 +1,6 @@
 """The storage interface every backend implements."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -37,7 +37,7 @@ class BlobStorage(Protocol):
     async def put(self, name: str, data: bytes, *, content_type: str) -> None:
         """Store bytes under a name, replacing any blob of that name."""
 
-    def stream(self, name: str) -> AsyncIterator[bytes]:
+    def stream(self, name: str) -> AsyncGenerator[bytes, None]:
         """Yield the blob's bytes in chunks (raises BlobNotFound)."""
 
     async def delete(self, name: str) -> None:
@@ -46,7 +46,7 @@ class BlobStorage(Protocol):
     async def exists(self, name: str) -> bool:
         """Whether a blob exists."""
 
-    async def list_blobs(self, prefix: str = "") -> AsyncIterator[StoredBlob]:
+    def list_blobs(self, prefix: str = "") -> AsyncIterator[StoredBlob]:
         """Every stored blob under a prefix."""
 
     async def read_url(self, name: str, *, ttl: timedelta) -> ReadUrl | None:

@@ -4,7 +4,7 @@ import asyncio
 import os
 import tempfile
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -43,7 +43,7 @@ class LocalBlobStorage:
             handle.write(data)
         os.replace(temporary, path)
 
-    async def stream(self, name: str) -> AsyncIterator[bytes]:
+    async def stream(self, name: str) -> AsyncGenerator[bytes, None]:
         path = self._path(name)
         try:
             handle = await asyncio.to_thread(path.open, "rb")
