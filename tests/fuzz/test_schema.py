@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pymongo
 import pytest
 import schemathesis
 from fastapi import FastAPI
@@ -34,7 +35,7 @@ from schemathesis.specs.openapi.checks import (
 
 from app.core.config import Environment, Settings
 from app.main import create_app
-from tests.conftest import TEST_SECRET
+from tests.conftest import TEST_MONGODB_URL, TEST_SECRET, per_test_database_name
 from tests.factories import PATH_PARAMS, make_image
 
 GENERATED_SCHEMA = Path(__file__).resolve().parents[2] / "generated" / "openapi.json"
@@ -132,20 +133,22 @@ def _build_pool_world(client: asgi.ASGIClient, prefix: str) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def fuzz_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
-    app = create_app(
-        Settings(
-            environment=Environment.TEST,
-            jwt_secret=TEST_SECRET,
-            bcrypt_rounds=4,
-            local_storage_dir=str(tmp_path_factory.mktemp("fuzz-blobs")),
-            mongodb_db="poolia_fuzz",
-            bootstrap_admin_email=ADMIN_EMAIL,
-            bootstrap_admin_password=PASSWORD,
-            log_level="CRITICAL",
-        )
+    settings = Settings(
+        environment=Environment.TEST,
+        jwt_secret=TEST_SECRET,
+        bcrypt_rounds=4,
+        local_storage_dir=str(tmp_path_factory.mktemp("fuzz-blobs")),
+        mongodb_url=TEST_MONGODB_URL,
+        mongodb_db=per_test_database_name(),
+        bootstrap_admin_email=ADMIN_EMAIL,
+        bootstrap_admin_password=PASSWORD,
+        log_level="CRITICAL",
     )
-    yield app
+    yield create_app(settings)
     asgi.shutdown_lifespans()
+    if settings.mongodb_url:
+        with pymongo.MongoClient(settings.mongodb_url) as server:
+            server.drop_database(settings.mongodb_db)
 
 
 @pytest.fixture(scope="module")

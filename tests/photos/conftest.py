@@ -4,6 +4,7 @@ Azurite is the npm package pinned in tests/azurite (installed by `make test`); o
 started for the session on a free loopback port and every Azure test gets its own container.
 """
 
+import os
 import socket
 import subprocess
 import time
@@ -45,7 +46,15 @@ def _answers(port: int) -> bool:
 
 @pytest.fixture(scope="session")
 def azurite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A running Azurite blob service; yields its connection string."""
+    """A running Azurite blob service; yields its connection string.
+
+    TEST_AZURE_STORAGE_CONNECTION_STRING points the tests at an Azurite (or a storage account)
+    started elsewhere, as the hosted CI does; each test still gets a container of its own.
+    """
+    external = os.environ.get("TEST_AZURE_STORAGE_CONNECTION_STRING")
+    if external:
+        yield external
+        return
     if not AZURITE_BLOB.exists():
         pytest.fail(
             f"Azurite is not installed ({AZURITE_BLOB} is missing): run `make test`, which "
