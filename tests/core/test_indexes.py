@@ -60,6 +60,7 @@ EXPECTED = {
             {},
         ),
         "pool_values": ([("pool_values_id", 1)], {}),
+        "invoice": ([("invoice_id", 1)], {}),
     },
     "alert_configs": {
         "one_config_per_pool": ([("pool_id", 1)], {"unique": True}),
