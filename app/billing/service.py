@@ -6,7 +6,7 @@ was read in, and a payment moves `paidCents` only where the total leaves room fo
 """
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -172,14 +172,22 @@ def _line(description: str, quantity: int, unit_price_cents: int, visit_id: Any)
 
 
 async def _claim_visits(
-    *, invoice_id: PydanticObjectId, visit_ids: Iterable[PydanticObjectId]
+    *,
+    invoice_id: PydanticObjectId,
+    visit_ids: Iterable[PydanticObjectId],
+    still: Callable[[PydanticObjectId], dict[str, Any]] = lambda _: {},
 ) -> tuple[list[PydanticObjectId], list[PydanticObjectId]]:
-    """Put each visit on the invoice where it is on none; the claimed ones and the lost ones."""
+    """Put each visit on the invoice where it is on none (and, per visit, `still` holds).
+
+    Returns the claimed visits and the lost ones. Each claim is one conditional update, so a
+    visit edited or billed by a concurrent request is never claimed as it was read.
+    """
     claimed, lost = [], []
     collection = Visit.get_motor_collection()
     for visit_id in visit_ids:
         result = await collection.update_one(
-            {"_id": visit_id, "invoice_id": None}, {"$set": {"invoice_id": invoice_id}}
+            {"_id": visit_id, "invoice_id": None, **still(visit_id)},
+            {"$set": {"invoice_id": invoice_id}},
         )
         (claimed if result.modified_count else lost).append(visit_id)
     return claimed, lost
@@ -255,7 +263,16 @@ async def _lines_from_visits(
                 msg=f"Visit {visit.id} has no price of its own; give unitPriceCents.",
             )
         prices[visit.id] = price
-    claimed, _ = await _claim_visits(invoice_id=invoice_id, visit_ids=prices)
+    read = {visit.id: visit for visit in in_period}
+    claimed, _ = await _claim_visits(
+        invoice_id=invoice_id,
+        visit_ids=prices,
+        # Billed as read: still completed, at the same time (an edit in between loses it).
+        still=lambda visit_id: {
+            "status": VisitStatus.COMPLETED,
+            "visited_at": read[visit_id].visited_at,
+        },
+    )
     if not claimed:
         # Also when another invoice took every visit a moment ago.
         raise NothingToInvoice
