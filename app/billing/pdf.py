@@ -10,8 +10,9 @@ from fpdf import FPDF
 from app.billing import money
 from app.billing.models import Invoice, InvoiceStatus
 
-# The core PDF fonts cover Windows-1252; other characters are shown as "?" rather than failing.
-FONT_ENCODING = "cp1252"
+# fpdf2's core fonts cover Latin-1; other characters are shown as "?" rather than failing (a
+# Unicode font would need a font file shipped with the app).
+FONT_ENCODING = "latin-1"
 COLUMNS = ((95, "Description", "L"), (20, "Qty", "R"), (35, "Unit price", "R"), (40, "Amount", "R"))
 
 
