@@ -81,7 +81,6 @@ class Invoice(Document):
                 [("owner_id", ASCENDING), ("status", ASCENDING), ("issued_date", ASCENDING)],
                 name="owner_status_issued",
             ),
-            IndexModel([("number", ASCENDING)], unique=True, sparse=True, name="number_unique"),
         ]
 
 
