@@ -119,7 +119,10 @@ async def void_invoice(invoice: ManagedInvoice, actor: CurrentUser) -> InvoiceOu
     "/invoices/{invoiceId}/pdf",
     response_class=Response,
     responses={
-        200: {"content": {"application/pdf": {}}, "description": "The invoice as a PDF."},
+        200: {
+            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            "description": "The invoice as a PDF.",
+        },
         **problem_responses(401, 404, 422),
     },
 )

@@ -444,6 +444,8 @@ async def update_invoice(*, invoice: Invoice, data: InvoiceUpdate, actor: User) 
         update.update(_priced(lines, tax_rate))
     before = {line.visit_id for line in invoice.lines if line.visit_id is not None}
     after = [line.visit_id for line in lines if line.visit_id is not None]
+    if len(set(after)) != len(after):
+        raise InvalidInput(loc=["body", "lines"], msg="A visit can be on one line only.")
     added = [visit_id for visit_id in after if visit_id not in before]
     removed = before - set(after)
     if added:
