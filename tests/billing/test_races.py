@@ -139,3 +139,23 @@ async def test_cancelling_a_visit_while_it_is_billed(
     else:
         assert cancelled.status_code == 200
         assert stored.status == "cancelled" and stored.invoice_id is None
+
+
+async def test_voiding_while_a_payment_arrives(
+    client: httpx.AsyncClient, admin, owner, pool: Pool, store_latency
+):
+    invoice = await sent_invoice(client, admin, owner, pool, lines=[line(unit=10_000)])
+    voided, paid = await asyncio.gather(
+        client.post(f"/invoices/{invoice['id']}/void", headers=admin.headers),
+        pay(client, admin, invoice["id"], 4_000, "late"),
+    )
+    stored = await Invoice.get(PydanticObjectId(invoice["id"]))
+    assert stored is not None
+    # Never a void invoice with money on it: one of the two is refused.
+    if voided.status_code == 200:
+        assert (paid.status_code, problem_code(paid)) == (400, "invoice_void")
+        assert (stored.status, stored.paid_cents) == ("void", 0)
+    else:
+        assert (voided.status_code, problem_code(voided)) == (409, "invoice_has_payments")
+        assert paid.status_code == 201
+        assert (stored.status, stored.paid_cents) == ("sent", 4_000)
