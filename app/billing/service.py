@@ -211,10 +211,10 @@ async def _claim_line_visits(
         raise InvalidInput(loc=["body", "lines"], msg="A visit can be on one line only.")
     found = await Visit.find({"_id": {"$in": visit_ids}, "pool_id": pool.id}).to_list()
     known = {visit.id for visit in found}
-    for index, visit_id in enumerate(visit_ids):
+    for visit_id in visit_ids:
         if visit_id not in known:
             raise InvalidInput(
-                loc=["body", "lines", index, "visitId"], msg="No visit of this pool has this id."
+                loc=["body", "lines"], msg=f"No visit of this pool has the id {visit_id}."
             )
     claimed, lost = await _claim_visits(invoice_id=invoice_id, visit_ids=visit_ids)
     if lost:
