@@ -5,12 +5,14 @@
 """
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 from beanie import PydanticObjectId
 
 from app.audit.models import AuditEvent
+from app.billing import service as billing_service
 from app.pools.models import Pool
 from app.visits.models import Visit
 from tests.billing.conftest import (
@@ -492,3 +494,23 @@ class TestInvoicedVisits:
         assert response.status_code == 200
         stored = await Visit.get(visit.id)
         assert stored is not None and stored.status == "completed"
+
+
+class TestVisitDates:
+    async def test_a_visit_counts_on_its_date_where_the_pool_is(
+        self, client: httpx.AsyncClient, admin, owner, technician, pool: Pool, monkeypatch
+    ):
+        # Pools get their `timezone` with service plans (§15); until then the zone is swapped here.
+        monkeypatch.setattr(billing_service, "pool_zone", lambda pool: ZoneInfo("Pacific/Auckland"))
+        # 2026-02-28 12:00Z is 2026-03-01 01:00 in Auckland; 2026-03-31 11:30Z is 2026-04-01 00:30.
+        early = await completed_visit(pool, technician.user, datetime(2026, 2, 28, 12, tzinfo=UTC))
+        late = await completed_visit(
+            pool, technician.user, datetime(2026, 3, 31, 11, 30, tzinfo=UTC)
+        )
+        invoice = await create_invoice(
+            client, admin, owner, pool, lines=None, fromVisits=True, unitPriceCents=100
+        )
+        assert [(each["description"], each["visitId"]) for each in invoice["lines"]] == [
+            ("Service visit 2026-03-01", str(early.id))
+        ]
+        assert await visit_invoice_id(late) is None
