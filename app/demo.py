@@ -7,6 +7,9 @@ from datetime import timedelta
 from fastapi import UploadFile
 from PIL import Image
 
+from app.billing import service as billing_service
+from app.billing.models import Invoice, PaymentMethod
+from app.billing.schemas import InvoiceCreate, PaymentCreate
 from app.core.config import Settings
 from app.core.storage import BlobStorage
 from app.invites import service as invites_service
@@ -101,6 +104,37 @@ async def _demo_visits(pool: Pool, technician: User) -> None:
         )
 
 
+async def _demo_invoice(settings: Settings, admin: User, owner: User, pool: Pool) -> None:
+    """The month's visits billed and sent, half paid: `make run` shows an open balance."""
+    if await Invoice.find_one({"pool_id": pool.id}) is not None:
+        return
+    today = billing_service.today()
+    draft = await billing_service.create_invoice(
+        data=InvoiceCreate(
+            owner_id=owner.id,
+            pool_id=pool.id,
+            period_start=today - timedelta(days=40),
+            period_end=today,
+            from_visits=True,
+            unit_price_cents=4_500,
+            tax_rate_bps=2_100,
+            notes="Weekly pool care. Thank you for your business.",
+        ),
+        actor=admin,
+        settings=settings,
+    )
+    sent = await billing_service.send_invoice(invoice=draft, actor=admin)
+    await billing_service.create_payment(
+        data=PaymentCreate(
+            invoice_id=sent.id,
+            amount_cents=sent.total_cents // 2,
+            method=PaymentMethod.BANK_TRANSFER,
+            reference="DEMO-TRANSFER-1",
+        ),
+        actor=admin,
+    )
+
+
 def _demo_photo() -> UploadFile:
     buffer = io.BytesIO()
     Image.new("RGB", (640, 480), (64, 164, 223)).save(buffer, format="PNG")
@@ -142,6 +176,7 @@ async def seed(*, settings: Settings, storage: BlobStorage) -> None:
     pool = await _demo_pool(users["admin"], users["owner"], users["technician"], users["invited"])
     await _demo_visits(pool, users["technician"])
     await _demo_thread(pool, users["owner"], users["technician"], storage, settings)
+    await _demo_invoice(settings, users["admin"], users["owner"], pool)
     lines = [
         f"  {role.value:<11} {email:<26} {DEMO_PASSWORD}" for *_, email, role in DEMO_USERS.values()
     ]

@@ -11,6 +11,7 @@ from app import demo
 from app.alerts.router import router as alerts_router
 from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
+from app.billing.router import router as billing_router
 from app.core import db
 from app.core.config import Settings
 from app.core.errors import install_error_handlers
@@ -45,6 +46,7 @@ ROUTERS = [
     visits_router,
     photos_router,
     messaging_router,
+    billing_router,
     audit_router,
 ]
 

@@ -152,4 +152,7 @@ PATH_PARAMS: dict[str, str] = {
     "messageId": "message",
     "photoId": "photo",
     "auditEventId": "audit_event",
+    "invoiceId": "invoice",
+    "paymentId": "payment",
+    "ownerId": "pool_owner",
 }

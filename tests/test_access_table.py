@@ -128,6 +128,19 @@ INVITE_MANAGE = rule(
     unassigned_technician="403",
 )
 INVITE_RESPOND = {**INVITE_MANAGE, "pool_owner": "403", "unassigned_technician": "2xx"}
+# Billing (§18): the world's invoice is sent to the pool owner, with a partial payment; its draft
+# invoice is the operator's alone. Admin manages; the owner reads their own sent invoices,
+# payments and statement; a technician gets 403 on the lists and 404 on items.
+BILLING_LIST = {**AUTHENTICATED, "assigned_technician": "403", "unassigned_technician": "403"}
+BILLING_READ = rule(
+    anonymous="401",
+    admin="2xx",
+    pool_owner="2xx",
+    other_owner="404",
+    assigned_technician="404",
+    unassigned_technician="404",
+)
+DRAFT_MANAGE = {**BILLING_READ, "pool_owner": "404"}  # a draft reads as missing to its owner
 
 ACCESS: dict[RouteKey, dict[str, str]] = {
     # --- docs and health (§3, §14): public
@@ -220,6 +233,19 @@ ACCESS: dict[RouteKey, dict[str, str]] = {
     # the author, admin; the pool owner sees the message but may not edit it
     ("PATCH", "/messages/{messageId}"): {**POOL_ACCESS, "pool_owner": "403"},
     ("POST", "/threads/{threadId}/messages/{messageId}/photos"): POOL_ACCESS,
+    # --- billing (§18); `{invoiceId}` is the sent invoice, or the draft where noted
+    ("POST", "/invoices"): ADMIN_ONLY,
+    ("GET", "/invoices"): BILLING_LIST,
+    ("GET", "/invoices/{invoiceId}"): BILLING_READ,
+    ("PATCH", "/invoices/{invoiceId}"): DRAFT_MANAGE,  # the draft
+    ("DELETE", "/invoices/{invoiceId}"): DRAFT_MANAGE,  # the draft
+    ("POST", "/invoices/{invoiceId}/send"): DRAFT_MANAGE,  # the draft
+    ("POST", "/invoices/{invoiceId}/void"): DRAFT_MANAGE,  # the draft
+    ("GET", "/invoices/{invoiceId}/pdf"): BILLING_READ,
+    ("POST", "/payments"): ADMIN_ONLY,  # a part of the sent invoice's balance
+    ("GET", "/payments"): BILLING_LIST,
+    ("GET", "/payments/{paymentId}"): BILLING_READ,
+    ("GET", "/owners/{ownerId}/statement"): BILLING_READ,  # `{ownerId}` is the pool owner
     # --- audit (§13)
     ("GET", "/audit"): ADMIN_ONLY,
     ("GET", "/audit/{auditEventId}"): ADMIN_ONLY,
@@ -304,6 +330,23 @@ async def world(
     )
     photo = await _call(client, "POST", f"/photos/pools/{pool.id}", owner, **_png())
     await _call(client, "POST", f"/photos/users/{technician.user.id}/profile", technician, **_png())
+    invoice_body = {
+        "ownerId": str(owner.user.id),
+        "poolId": str(pool.id),
+        "periodStart": "2026-03-01",
+        "periodEnd": "2026-03-31",
+        "lines": [{"description": "Weekly care", "quantity": 4, "unitPriceCents": 5_000}],
+    }
+    draft_invoice = await _call(client, "POST", "/invoices", admin, json=invoice_body)
+    invoice = await _call(client, "POST", "/invoices", admin, json=invoice_body)
+    await _call(client, "POST", f"/invoices/{invoice['id']}/send", admin)
+    payment_body = {
+        "invoiceId": invoice["id"],
+        "amountCents": 5_000,
+        "method": "bank_transfer",
+        "reference": "world-payment",
+    }
+    payment = await _call(client, "POST", "/payments", admin, json=payment_body)
     audit_event = await AuditEvent.find_one({})
     assert audit_event is not None, "the world needs an audit event"
     _, refresh_token = await sessions.start(user_id=owner.user.id, ttl=timedelta(days=1))
@@ -320,6 +363,9 @@ async def world(
             "message": created["message"]["id"],
             "photo": photo["id"],
             "audit_event": str(audit_event.id),
+            "invoice": invoice["id"],
+            "draft_invoice": draft_invoice["id"],
+            "payment": payment["id"],
         },
         emails={
             **{name: each.user.email for name, each in callers.items()},
@@ -333,6 +379,10 @@ async def world(
 
 PATH_PARAM_OVERRIDES: dict[RouteKey, dict[str, str]] = {
     ("GET", "/pools/user/{userId}"): {"userId": "pool_owner"},  # a user who owns the pool
+    ("PATCH", "/invoices/{invoiceId}"): {"invoiceId": "draft_invoice"},
+    ("DELETE", "/invoices/{invoiceId}"): {"invoiceId": "draft_invoice"},
+    ("POST", "/invoices/{invoiceId}/send"): {"invoiceId": "draft_invoice"},
+    ("POST", "/invoices/{invoiceId}/void"): {"invoiceId": "draft_invoice"},
 }
 
 
@@ -417,6 +467,27 @@ CONTENT: dict[RouteKey, Callable[[World], dict[str, Any]]] = {
     ("POST", "/threads/{threadId}/messages"): lambda w: {"json": {"body": "Checking tomorrow."}},
     ("PATCH", "/messages/{messageId}"): lambda w: {"json": {"body": "Edited: since Sunday."}},
     ("POST", "/threads/{threadId}/messages/{messageId}/photos"): lambda w: _png(),
+    ("POST", "/invoices"): lambda w: {
+        "json": {
+            "ownerId": w.ids["pool_owner"],
+            "poolId": w.ids["pool"],
+            "periodStart": "2026-04-01",
+            "periodEnd": "2026-04-30",
+            "lines": [{"description": "Pump repair", "quantity": 1, "unitPriceCents": 12_000}],
+        }
+    },
+    ("PATCH", "/invoices/{invoiceId}"): lambda w: {"json": {"notes": "Paid by transfer."}},
+    ("POST", "/payments"): lambda w: {
+        "json": {
+            "invoiceId": w.ids["invoice"],
+            "amountCents": 1_000,
+            "method": "cash",
+            "reference": "access-check",
+        }
+    },
+    ("GET", "/owners/{ownerId}/statement"): lambda w: {
+        "params": {"from": "2026-01-01", "to": "2099-12-31"}
+    },
 }
 
 

@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     login_max_failures_per_email: int = 5
     login_max_failures_per_ip: int = 20
     login_failure_window_minutes: int = 15
+    # Billing (§18): the currency of new invoices and the default tax rate in basis points.
+    billing_currency: str = Field(default="EUR", pattern=r"^[A-Z]{3}$")
+    billing_tax_rate_bps: int = Field(default=0, ge=0, le=10_000)
     # Off in tests that drive the workers themselves; on everywhere else.
     background_jobs_enabled: bool = True
 

@@ -17,6 +17,7 @@ def document_models() -> list[type[Document]]:
     from app.alerts.models import Alert, AlertConfig
     from app.audit.models import AuditEvent
     from app.auth.models import LoginFailure, Session
+    from app.billing.models import Invoice, InvoiceCounter, Payment
     from app.core.jobs import JobLease
     from app.invites.models import Invite
     from app.messaging.models import Message, Thread
@@ -41,6 +42,9 @@ def document_models() -> list[type[Document]]:
         Thread,
         Message,
         JobLease,
+        Invoice,
+        Payment,
+        InvoiceCounter,
     ]
 
 

@@ -1,7 +1,8 @@
 """Deleting a pool, and everything that hangs off it, in one place.
 
 Each domain that stores data under a pool adds its step to `delete_pool`; routers never
-need to change to keep the cascade whole.
+need to change to keep the cascade whole. Invoices and payments are deliberately not a step:
+they are financial records and keep the pool's name as a snapshot (§18).
 """
 
 from app.alerts import service as alerts_service

@@ -112,6 +112,10 @@ async def update(*, user: User, data: UserUpdate, actor: User) -> User:
         raise Forbidden("Only an admin may change a user's role or status.")
     if not changes:
         return user
+    if changes.get("role") is not None and changes["role"] is not user.role:
+        from app.billing import service as billing_service  # billing builds on users
+
+        await billing_service.ensure_role_changeable(user=user, new_role=changes["role"])
     if changes.get("status") is not None and changes["status"] is not UserStatus.ACTIVE:
         await sessions.revoke_all(user_id=user.id)
     if changes.get("status") is UserStatus.ACTIVE:

@@ -16,3 +16,8 @@ class ScheduleConflict(Conflict):
 
     def __init__(self, conflicts: list[PydanticObjectId]) -> None:
         super().__init__(conflicts=[str(visit_id) for visit_id in conflicts])
+
+
+class VisitAlreadyInvoiced(Conflict):
+    code = "visit_already_invoiced"
+    detail = "The visit is on an invoice: it cannot be deleted, and its status and time are fixed."

@@ -36,6 +36,9 @@ class Visit(Document):
     observations: str | None = None
     chemicals_added: list[ChemicalAdded] = Field(default_factory=list)
     pool_values_id: PydanticObjectId | None = None
+    # The non-void invoice that bills this visit (§18); set and cleared only by billing, with a
+    # conditional update, so a visit is never on two invoices.
+    invoice_id: PydanticObjectId | None = None
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     # Internal sort key: when the visit happened or is planned (visitedAt, else scheduledStart,
@@ -63,6 +66,7 @@ class Visit(Document):
                 name="pool_status_occurs",
             ),
             IndexModel([("pool_values_id", ASCENDING)], name="pool_values"),
+            IndexModel([("invoice_id", ASCENDING)], name="invoice"),
         ]
 
     def refresh_occurs_at(self) -> None:

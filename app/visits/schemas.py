@@ -70,6 +70,7 @@ class VisitOut(ApiOutput):
     observations: str | None
     chemicals_added: list[ChemicalOut]
     pool_values_id: PydanticObjectId | None
+    invoice_id: PydanticObjectId | None
     created_at: UtcDatetime
     updated_at: UtcDatetime
 

@@ -19,11 +19,13 @@ from app.pools.models import Pool
 from app.users import service as users_service
 from app.users.exceptions import UserNotFound, UserNotTechnician
 from app.users.models import Role, User, UserStatus, utcnow
-from app.visits.exceptions import ScheduleConflict, VisitNotFound
+from app.visits.exceptions import ScheduleConflict, VisitAlreadyInvoiced, VisitNotFound
 from app.visits.models import Visit, VisitStatus
 from app.visits.schemas import VisitCreate, VisitUpdate
 
 NEWEST_FIRST = newest_first("occurs_at")
+# What an invoice bills: a visit on a non-void invoice keeps these as they were billed (§8).
+INVOICED_FIELDS = frozenset({"status", "visited_at"})
 
 
 async def ensure_assignable_technician(*, pool: Pool, technician_id: PydanticObjectId) -> User:
@@ -176,7 +178,18 @@ async def update(*, visit: Visit, pool: Pool, data: VisitUpdate, actor: User) ->
             exclude_visit_id=visit.id,
         )
     merged.refresh_occurs_at()
-    await visit.set({**changes, "occurs_at": merged.occurs_at, "updated_at": utcnow()})
+    update = {**changes, "occurs_at": merged.occurs_at, "updated_at": utcnow()}
+    if any(getattr(merged, name) != getattr(visit, name) for name in INVOICED_FIELDS):
+        # Conditional on the visit being on no invoice, so billing cannot claim it in between.
+        result = await Visit.get_motor_collection().update_one(
+            {"_id": visit.id, "invoice_id": None}, {"$set": update}
+        )
+        if result.matched_count == 0:
+            raise VisitAlreadyInvoiced if await Visit.get(visit.id) else VisitNotFound
+        for name, value in update.items():
+            setattr(visit, name, value)
+    else:
+        await visit.set(update)
     await audit_service.record(
         actor=actor,
         action="visit.update",
@@ -194,7 +207,9 @@ async def delete(*, visit: Visit, pool: Pool, actor: User, storage: BlobStorage)
 
     if not pools_service.can_manage(user=actor, pool=pool):
         raise Forbidden("Only the pool's owner or an admin may delete a visit.")
-    await visit.delete()
+    result = await Visit.get_motor_collection().delete_one({"_id": visit.id, "invoice_id": None})
+    if result.deleted_count == 0:
+        raise VisitAlreadyInvoiced if await Visit.get(visit.id) else VisitNotFound
     await readings_service.forget_visit(visit_id=visit.id)
     await photos_service.delete_photos(
         storage=storage, context=PhotoContext.VISIT, context_ids=[visit.id]

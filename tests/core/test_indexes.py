@@ -60,6 +60,7 @@ EXPECTED = {
             {},
         ),
         "pool_values": ([("pool_values_id", 1)], {}),
+        "invoice": ([("invoice_id", 1)], {}),
     },
     "alert_configs": {
         "one_config_per_pool": ([("pool_id", 1)], {"unique": True}),
@@ -86,6 +87,21 @@ EXPECTED = {
         "pool": ([("pool_id", 1)], {}),
     },
     "job_leases": {},
+    "invoices": {
+        "created": ([("created_at", -1), ("_id", -1)], {}),
+        "owner_created": ([("owner_id", 1), ("created_at", -1), ("_id", -1)], {}),
+        "pool_created": ([("pool_id", 1), ("created_at", -1), ("_id", -1)], {}),
+        "owner_status_issued": ([("owner_id", 1), ("status", 1), ("issued_date", 1)], {}),
+    },
+    "payments": {
+        "invoice_reference_unique": ([("invoice_id", 1), ("reference", 1)], {"unique": True}),
+        "created": ([("created_at", -1), ("_id", -1)], {}),
+        "owner_created": ([("owner_id", 1), ("created_at", -1), ("_id", -1)], {}),
+        "owner_paid": ([("owner_id", 1), ("paid_at", 1)], {}),
+    },
+    "invoice_counters": {
+        "year_unique": ([("year", 1)], {"unique": True}),
+    },
 }
 OPTIONS = ("unique", "sparse", "expireAfterSeconds")
 

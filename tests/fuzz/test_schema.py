@@ -131,6 +131,33 @@ def _build_pool_world(client: asgi.ASGIClient, prefix: str) -> dict[str, str]:
     }
 
 
+def _bill(client: asgi.ASGIClient, ids: dict[str, str], admin_headers: dict[str, str]) -> None:
+    """A draft and a sent invoice for the world's owner, and a partial payment of the sent one."""
+    body = {
+        "ownerId": ids["owner"],
+        "poolId": ids["pool"],
+        "periodStart": "2026-03-01",
+        "periodEnd": "2026-03-31",
+        "lines": [{"description": "Weekly care", "quantity": 2, "unitPriceCents": 5_000}],
+    }
+    draft = _send(client, "POST", "/invoices", headers=admin_headers, json=body)
+    invoice = _send(client, "POST", "/invoices", headers=admin_headers, json=body)
+    _send(client, "POST", f"/invoices/{invoice['id']}/send", headers=admin_headers)
+    payment_body = {
+        "invoiceId": invoice["id"],
+        "amountCents": 1_000,
+        "method": "cash",
+        "reference": "fuzz-world",
+    }
+    payment = _send(client, "POST", "/payments", headers=admin_headers, json=payment_body)
+    ids.update(
+        pool_owner=ids["owner"],
+        invoice=invoice["id"],
+        draft_invoice=draft["id"],
+        payment=payment["id"],
+    )
+
+
 @pytest.fixture(scope="module")
 def fuzz_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
     settings = Settings(
@@ -159,6 +186,8 @@ def world(fuzz_app: FastAPI) -> World:
         credentials = {"email": ADMIN_EMAIL, "password": PASSWORD}
         admin_headers = _bearer(_send(client, "POST", "/auth/login", json=credentials))
         logout_headers = _bearer(_send(client, "POST", "/auth/login", json=credentials))
+        _bill(client, kept, admin_headers)
+        _bill(client, doomed, admin_headers)
         events = _send(client, "GET", "/audit", headers=admin_headers, params={"limit": 1})
     kept["audit_event"] = doomed["audit_event"] = events["items"][0]["id"]
     return World(kept, doomed, admin_headers, logout_headers)

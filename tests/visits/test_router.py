@@ -32,6 +32,7 @@ VISIT_FIELDS = {
     "observations",
     "chemicalsAdded",
     "poolValuesId",
+    "invoiceId",
     "createdAt",
     "updatedAt",
 }

@@ -1,0 +1,1 @@
+"""Billing: invoices, payments and customer statements (contract §18)."""
