@@ -39,11 +39,28 @@ async def paginate_presented(
 ) -> Page[T]:
     """Run a sorted Beanie query for one page, count the whole match, present the page at once.
 
+    The page and the count come from one round trip: an aggregation that matches and sorts (on
+    MongoDB both use the query's index) and then splits into the page and the count (`$facet`).
     For items whose presentation needs more data (a message's photos): `present` gets the whole
     page, so it can fetch that data in one query rather than one per item.
     """
-    total = await query.count()
-    documents = await query.skip(params.offset).limit(params.limit).to_list()
+    pipeline: list[dict[str, Any]] = [{"$match": query.get_filter_query()}]
+    if query.sort_expressions:
+        pipeline.append({"$sort": dict(query.sort_expressions)})
+    pipeline.append(
+        {
+            "$facet": {
+                "items": [{"$skip": params.offset}, {"$limit": params.limit}],
+                "total": [{"$count": "count"}],
+            }
+        }
+    )
+    collection = query.document_model.get_motor_collection()
+    [result] = await collection.aggregate(pipeline).to_list(length=1)
+    model = query.projection_model
+    documents = [model.model_validate(raw) for raw in result["items"]]
+    # `$count` yields no row at all for an empty match on MongoDB.
+    total = result["total"][0]["count"] if result["total"] else 0
     return Page[T](
         items=await present(documents),
         total=total,
