@@ -28,6 +28,8 @@ def settings(tmp_path) -> Settings:
         local_storage_dir=str(tmp_path / "blobs"),
         mongodb_db="poolia_test",
         log_level="WARNING",
+        # Tests register many accounts from one address; tests/auth/test_rate_limit.py sets 10.
+        register_max_per_ip=10_000,
     )
 
 

@@ -68,29 +68,39 @@ async def _issue_tokens(*, user: User, settings: Settings) -> TokenOut:
     )
 
 
-async def register(*, data: RegisterIn, settings: Settings) -> TokenOut:
-    """Create an owner or technician account and log it in."""
-    user = await users_service.create(
-        data=UserCreate(**data.model_dump()), settings=settings, actor=None
-    )
+async def register(*, data: RegisterIn, ip: str | None, settings: Settings) -> TokenOut:
+    """Create an owner or technician account and log it in (rate-limited per client address)."""
+    reservation = await rate_limit.reserve_registration(ip=ip, settings=settings)
+    try:
+        user = await users_service.create(
+            data=UserCreate(**data.model_dump()), settings=settings, actor=None
+        )
+    except BaseException:
+        # Only created accounts count toward the limit.
+        if reservation is not None:
+            await rate_limit.release(reservation)
+        raise
     return await _issue_tokens(user=user, settings=settings)
 
 
 async def login(*, email: str, password: str, ip: str | None, settings: Settings) -> TokenOut:
-    """Check credentials (rate-limited per email and client address) and open a session."""
+    """Check credentials (rate-limited per email and client address) and open a session.
+
+    The attempt's place in both limits is reserved before bcrypt runs, so a burst of attempts
+    cannot get more password checks than the limits allow.
+    """
     email = email.strip().lower()
-    await rate_limit.ensure_allowed(email=email, ip=ip, settings=settings)
+    reservations = await rate_limit.reserve_login(email=email, ip=ip, settings=settings)
     user = await users_service.get_by_email(email=email)
     password_hash = user.password_hash if user else None
     if not await security.verify_password(password, password_hash, rounds=settings.bcrypt_rounds):
-        await rate_limit.record_failure(email=email, ip=ip)
-        raise InvalidCredentials
+        raise InvalidCredentials  # the reserved places stay: they are now counted failures
     assert user is not None  # a hash matched, so the user exists
+    await rate_limit.login_succeeded(reservations)
     if user.status is UserStatus.DELETED:
         raise AccountDeleted
     if user.status is UserStatus.INACTIVE:
         raise AccountInactive
-    await rate_limit.clear(email=email)
     await user.set({"last_login_at": utcnow()})
     tokens = await _issue_tokens(user=user, settings=settings)
     await audit_service.record(

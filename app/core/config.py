@@ -44,9 +44,10 @@ class Settings(BaseSettings):
     bootstrap_admin_password: str | None = None
     log_level: str = "INFO"
     demo_data: bool = False
-    login_max_failures_per_email: int = 5
-    login_max_failures_per_ip: int = 20
-    login_failure_window_minutes: int = 15
+    login_max_failures_per_email: int = Field(default=5, ge=1, le=1000)
+    login_max_failures_per_ip: int = Field(default=20, ge=1, le=10_000)
+    login_failure_window_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    register_max_per_ip: int = Field(default=10, ge=1, le=10_000)
     # Off in tests that drive the workers themselves; on everywhere else.
     background_jobs_enabled: bool = True
 
