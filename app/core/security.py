@@ -21,22 +21,24 @@ ACCESS_TOKEN_TYPE = "access"
 # bcrypt reads at most 72 bytes (bcrypt >= 5 raises beyond that), so no stored hash can match more.
 MAX_PASSWORD_BYTES = 72
 
-# bcrypt gets its own pool, one thread short of the cores: a login storm then keeps a core free
-# for the event loop and never fills the default pool that image re-encoding and file I/O share.
+# bcrypt runs in its own pools, one thread short of the cores: a login storm then keeps a core
+# free for the event loop and never fills the default pool that image re-encoding and file I/O
+# share. Checking (login) and hashing (registration, password change) get a pool each, so a burst
+# of registrations queues behind itself and never in front of the logins.
 # Threads start on first use, not at import.
-_PASSWORD_POOL = ThreadPoolExecutor(
-    max_workers=max(1, (os.cpu_count() or 2) - 1), thread_name_prefix="bcrypt"
-)
+_POOL_THREADS = max(1, (os.cpu_count() or 2) - 1)
+_CHECK_POOL = ThreadPoolExecutor(max_workers=_POOL_THREADS, thread_name_prefix="bcrypt-check")
+_HASH_POOL = ThreadPoolExecutor(max_workers=_POOL_THREADS, thread_name_prefix="bcrypt-hash")
 
 
-async def _in_password_pool(function: Callable[..., T], *args: object) -> T:
-    return await asyncio.get_running_loop().run_in_executor(_PASSWORD_POOL, function, *args)
+async def _in_pool(pool: ThreadPoolExecutor, function: Callable[..., T], *args: object) -> T:
+    return await asyncio.get_running_loop().run_in_executor(pool, function, *args)
 
 
 async def hash_password(password: str, *, rounds: int) -> str:
-    """Hash a password with bcrypt in the password worker pool."""
+    """Hash a password with bcrypt in the hashing pool."""
     salt = bcrypt.gensalt(rounds=rounds)
-    hashed = await _in_password_pool(bcrypt.hashpw, password.encode(), salt)
+    hashed = await _in_pool(_HASH_POOL, bcrypt.hashpw, password.encode(), salt)
     return hashed.decode()
 
 
@@ -51,12 +53,12 @@ def _check_against_dummy(candidate: bytes, rounds: int) -> None:
 
 
 async def verify_password(password: str, password_hash: str | None, *, rounds: int) -> bool:
-    """Check a password in the password pool; with no hash, spend the same time, answer False."""
+    """Check a password in the checking pool; with no hash, spend the same time, answer False."""
     candidate = password.encode()
     if password_hash is None or len(candidate) > MAX_PASSWORD_BYTES:
-        await _in_password_pool(_check_against_dummy, candidate[:MAX_PASSWORD_BYTES], rounds)
+        await _in_pool(_CHECK_POOL, _check_against_dummy, candidate[:MAX_PASSWORD_BYTES], rounds)
         return False
-    return await _in_password_pool(bcrypt.checkpw, candidate, password_hash.encode())
+    return await _in_pool(_CHECK_POOL, bcrypt.checkpw, candidate, password_hash.encode())
 
 
 @dataclass(frozen=True)
