@@ -1,5 +1,6 @@
 """The rules of authentication: register, login, refresh, logout, and reading a bearer token."""
 
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -17,12 +18,15 @@ from app.auth.exceptions import (
     TokenExpired,
     TokenRevoked,
 )
+from app.auth.models import Session
 from app.auth.schemas import RegisterIn, TokenOut
 from app.core import security
 from app.core.config import Settings
 from app.users import service as users_service
 from app.users.models import User, UserStatus, utcnow
 from app.users.schemas import UserCreate, UserOut
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -109,9 +113,26 @@ async def login(*, email: str, password: str, ip: str | None, settings: Settings
     return tokens
 
 
+async def _record_refresh_reuse(session: Session) -> None:
+    logger.warning(
+        "refresh token re-used: session revoked",
+        extra={"sessionId": str(session.id), "userId": str(session.user_id)},
+    )
+    await audit_service.record(
+        actor=await User.get(session.user_id),
+        action="auth.refresh_reuse_detected",
+        resource_type="session",
+        resource_id=session.id,
+    )
+
+
 async def refresh(*, refresh_token: str, settings: Settings) -> TokenOut:
     """Rotate a refresh token; a re-used one revokes its session."""
-    rotated = await sessions.rotate(refresh_token=refresh_token, ttl=_refresh_ttl(settings))
+    try:
+        rotated = await sessions.rotate(refresh_token=refresh_token, ttl=_refresh_ttl(settings))
+    except sessions.RefreshTokenReused as reuse:
+        await _record_refresh_reuse(reuse.session)
+        raise InvalidRefreshToken from None
     if rotated is None:
         raise InvalidRefreshToken
     session, new_refresh_token = rotated

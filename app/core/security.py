@@ -113,8 +113,18 @@ def decode_access_token(token: str, *, secret: str, algorithm: str) -> AccessCla
         user_id=str(claims["sub"]),
         role=str(claims.get("role", "")),
         session_id=str(claims["sid"]),
-        expires_at=datetime.fromtimestamp(claims["exp"], UTC),
+        expires_at=_expiry(claims["exp"]),
     )
+
+
+def _expiry(exp: object) -> datetime:
+    # PyJWT accepts a numeric string or a far-future number as `exp`; neither is a date we issued.
+    if isinstance(exp, bool) or not isinstance(exp, int | float):
+        raise TokenInvalid
+    try:
+        return datetime.fromtimestamp(exp, UTC)
+    except (OverflowError, OSError, ValueError) as exc:
+        raise TokenInvalid from exc
 
 
 def new_refresh_token() -> str:
