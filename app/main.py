@@ -5,7 +5,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from fastapi.middleware.cors import CORSMiddleware
 
 from app import demo
 from app.alerts.router import router as alerts_router
@@ -16,7 +15,11 @@ from app.core.config import Settings
 from app.core.errors import install_error_handlers
 from app.core.jobs import JobRunner, PeriodicJob
 from app.core.logging import configure_logging
-from app.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from app.core.middleware import (
+    BodySizeLimitMiddleware,
+    ProblemCORSMiddleware,
+    RequestContextMiddleware,
+)
 from app.core.openapi import install_docs, install_openapi, operation_id
 from app.core.storage import create_storage
 from app.dashboard.router import router as dashboard_router
@@ -103,7 +106,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     if settings.cors_origin_list:
         app.add_middleware(
-            CORSMiddleware,
+            ProblemCORSMiddleware,
             allow_origins=settings.cors_origin_list,
             allow_methods=["*"],
             allow_headers=["*"],

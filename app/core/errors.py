@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.core.context import request_id_var
+from app.core.headers import add_security_headers
 
 logger = logging.getLogger(__name__)
 
@@ -226,9 +227,12 @@ async def _unhandled_handler(request: Request, exc: Exception) -> JSONResponse:
         logger.exception("unhandled error", extra={"path": request.url.path})
     finally:
         request_id_var.reset(token)
-    return problem_response(
+    response = problem_response(
         500, "internal_error", "An unexpected error occurred.", request_id=request_id
     )
+    # Starlette answers a 500 outside every middleware, so the headers are set here too.
+    add_security_headers(response.headers)
+    return response
 
 
 def install_error_handlers(app: FastAPI) -> None:
