@@ -1,6 +1,7 @@
 """Settings (contract section 14): production refuses unsafe configuration at start-up."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -217,3 +218,17 @@ async def app_client(settings: Settings):
     transport = httpx.ASGITransport(app=application, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
         yield http
+
+
+class TestEnvExample:
+    def test_lists_every_setting(self):
+        text = (ROOT / ".env.example").read_text()
+        listed = set(re.findall(r"^#? ?([A-Z][A-Z0-9_]+)=", text, flags=re.MULTILINE))
+        assert listed == {name.upper() for name in Settings.model_fields}
+
+    def test_as_a_dotenv_gives_the_defaults(self, tmp_path, monkeypatch):
+        (tmp_path / ".env").write_text((ROOT / ".env.example").read_text())
+        monkeypatch.chdir(tmp_path)
+        loaded = Settings().model_dump()
+        defaults = Settings(_env_file=None).model_dump()
+        assert loaded == defaults
