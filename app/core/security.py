@@ -95,30 +95,31 @@ def create_access_token(
 
 
 def decode_access_token(token: str, *, secret: str, algorithm: str) -> AccessClaims:
-    """Verify an access JWT's signature, expiry and type."""
+    """Verify an access JWT's signature, type and expiry (`exp` must be a number of seconds)."""
     try:
         claims = jwt.decode(
             token,
             secret,
             algorithms=[algorithm],
-            options={"require": ["sub", "sid", "exp", "iat", "typ"]},
+            # The expiry is checked below: PyJWT takes `"123"` or `true` as a number of seconds.
+            options={"require": ["sub", "sid", "exp", "iat", "typ"], "verify_exp": False},
         )
-    except jwt.ExpiredSignatureError as exc:
-        raise TokenExpired from exc
     except jwt.InvalidTokenError as exc:
         raise TokenInvalid from exc
     if claims.get("typ") != ACCESS_TOKEN_TYPE:
         raise TokenInvalid
+    expires_at = _expiry(claims["exp"])
+    if expires_at <= datetime.now(UTC):
+        raise TokenExpired
     return AccessClaims(
         user_id=str(claims["sub"]),
         role=str(claims.get("role", "")),
         session_id=str(claims["sid"]),
-        expires_at=_expiry(claims["exp"]),
+        expires_at=expires_at,
     )
 
 
 def _expiry(exp: object) -> datetime:
-    # PyJWT accepts a numeric string or a far-future number as `exp`; neither is a date we issued.
     if isinstance(exp, bool) or not isinstance(exp, int | float):
         raise TokenInvalid
     try:

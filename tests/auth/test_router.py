@@ -585,7 +585,7 @@ class TestAccessToken:
         assert response.json()["code"] == "token_revoked"
 
     @pytest.mark.parametrize(
-        "exp", ["soon", "99999999999", 10**30, 1e300, None, {"at": 1}], ids=repr
+        "exp", ["soon", "99999999999", 10**30, 1e300, float("nan"), True, None, {"at": 1}], ids=repr
     )
     async def test_malformed_exp(self, client: httpx.AsyncClient, settings: Settings, exp) -> None:
         user = await make_user(settings)
