@@ -20,13 +20,14 @@ from app.chemistry.dosing import (
     recommend,
     targets_for,
 )
-from app.chemistry.lsi import Reading, Saturation, Status, saturation
+from app.chemistry.lsi import LSI_DIGITS, Reading, Saturation, Status, saturation
 from app.chemistry.rounding import round_half_away
 
 __all__ = [
     "DEFAULT_ALKALINITY",
     "DEFAULT_CALCIUM_HARDNESS",
     "DEFAULT_CYANURIC_ACID",
+    "LSI_DIGITS",
     "SALTWATER_CYANURIC_ACID",
     "SALTWATER_SALT",
     "Action",

@@ -1,6 +1,7 @@
 """The pool dashboard aggregate."""
 
 from beanie import PydanticObjectId
+from pydantic import Field
 
 from app.alerts.models import PoolHealth
 from app.alerts.schemas import AlertConfigOut, AlertOut
@@ -8,6 +9,7 @@ from app.core.schemas import ApiOutput, UtcDatetime
 from app.pools.schemas import PoolOut
 from app.users.schemas import UserSummary
 from app.visits.models import VisitStatus
+from app.water_balance.schemas import WaterBalanceOut
 
 
 class LatestReadings(ApiOutput):
@@ -34,3 +36,6 @@ class Dashboard(ApiOutput):
     last_visit: LastVisit | None
     active_alerts: list[AlertOut]
     alert_config: AlertConfigOut
+    water_balance: WaterBalanceOut | None = Field(
+        description="LSI and dosing plan (§16) for `latestReadings`; null without readings."
+    )

@@ -31,6 +31,7 @@ DASHBOARD_FIELDS = {
     "lastVisit",
     "activeAlerts",
     "alertConfig",
+    "waterBalance",
 }
 POOL_FIELDS = {
     "id",
