@@ -17,10 +17,11 @@ from app.chemistry.dosing import (
     Recommendation,
     TargetRange,
     Targets,
+    Unit,
     recommend,
     targets_for,
 )
-from app.chemistry.lsi import LSI_DIGITS, Reading, Saturation, Status, saturation
+from app.chemistry.lsi import LSI_DIGITS, Assumption, Reading, Saturation, Status, saturation
 from app.chemistry.rounding import round_half_away
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "SALTWATER_CYANURIC_ACID",
     "SALTWATER_SALT",
     "Action",
+    "Assumption",
     "Balance",
     "Metric",
     "Reading",
@@ -39,6 +41,7 @@ __all__ = [
     "Status",
     "TargetRange",
     "Targets",
+    "Unit",
     "assess",
     "recommend",
     "round_half_away",

@@ -17,6 +17,11 @@ class Metric(StrEnum):
     CHLORINE = "chlorine"
 
 
+class Unit(StrEnum):
+    MILLILITERS = "mL"
+    GRAMS = "g"
+
+
 class Action(StrEnum):
     RAISE = "raise"
     LOWER = "lower"
@@ -69,18 +74,18 @@ def targets_for(*, ph: TargetRange, chlorine: TargetRange, saltwater: bool) -> T
 @dataclass(frozen=True)
 class Product:
     name: str
-    unit: str
+    unit: Unit
     # Per ppm of change per 1,000 L (linear products); per mol/L (pH products).
     factor: float
 
 
-LIQUID_CHLORINE = Product("liquid chlorine (sodium hypochlorite 12.5%)", "mL", 8.0)
-SODIUM_BICARBONATE = Product("sodium bicarbonate", "g", 1.68)
-MURIATIC_ACID = Product("muriatic acid (31.45% HCl)", "mL", 2.0)
-CALCIUM_CHLORIDE = Product("calcium chloride dihydrate", "g", 1.47)
-STABILIZER = Product("cyanuric acid (stabilizer)", "g", 1.0)
-POOL_SALT = Product("pool salt (sodium chloride)", "g", 1.0)
-SODA_ASH = Product("soda ash (sodium carbonate)", "g", 105.99)
+LIQUID_CHLORINE = Product("liquid chlorine (sodium hypochlorite 12.5%)", Unit.MILLILITERS, 8.0)
+SODIUM_BICARBONATE = Product("sodium bicarbonate", Unit.GRAMS, 1.68)
+MURIATIC_ACID = Product("muriatic acid (31.45% HCl)", Unit.MILLILITERS, 2.0)
+CALCIUM_CHLORIDE = Product("calcium chloride dihydrate", Unit.GRAMS, 1.47)
+STABILIZER = Product("cyanuric acid (stabilizer)", Unit.GRAMS, 1.0)
+POOL_SALT = Product("pool salt (sodium chloride)", Unit.GRAMS, 1.0)
+SODA_ASH = Product("soda ash (sodium carbonate)", Unit.GRAMS, 105.99)
 # mL of 31.45% muriatic acid per mole of HCl.
 MURIATIC_ACID_ML_PER_MOL = 99.94
 
@@ -98,7 +103,7 @@ class Recommendation:
     target_value: float
     product: str | None = None
     amount: float | None = None
-    unit: str | None = None
+    unit: Unit | None = None
     drain_percent: float | None = None
     # True when a volume would give this recommendation an amount.
     needs_volume: bool = False

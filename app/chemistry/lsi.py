@@ -3,6 +3,7 @@
 import math
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Literal
 
 from app.chemistry.rounding import round_half_away
 
@@ -15,6 +16,9 @@ KELVIN_OFFSET = 273.15
 # Status bands on the LSI rounded to two decimals: below -0.3 corrosive, above 0.3 scale-forming.
 BALANCED_LIMIT = 0.3
 LSI_DIGITS = 2
+
+
+Assumption = Literal["cyanuricAcid", "tds"]
 
 
 class Status(StrEnum):
@@ -55,7 +59,7 @@ class Saturation:
     lsi: float | None
     status: Status
     inputs: dict[str, float | None]
-    assumptions: list[str] = field(default_factory=list)
+    assumptions: list[Assumption] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
 
 
@@ -84,11 +88,11 @@ def saturation_ph(
 
 def saturation(reading: Reading) -> Saturation:
     """The LSI of a reading, its status, the inputs used, the defaults assumed, what is missing."""
-    assumptions = [
-        name
-        for name, value in (("cyanuricAcid", reading.cyanuric_acid), ("tds", reading.tds))
-        if value is None
-    ]
+    assumptions: list[Assumption] = []
+    if reading.cyanuric_acid is None:
+        assumptions.append("cyanuricAcid")
+    if reading.tds is None:
+        assumptions.append("tds")
     tds = DEFAULT_TDS_PPM if reading.tds is None else reading.tds
     carbonate_alkalinity = reading.carbonate_alkalinity
     inputs = {

@@ -18,28 +18,31 @@ CALCIUM_HARDNESS_TEXT = "Calcium hardness (CH), ppm as CaCO₃."
 SALT_TEXT = "Salt (sodium chloride), ppm."
 TDS_TEXT = "Total dissolved solids (TDS), ppm."
 
-Ph = Annotated[float, Field(ge=0, le=14, description=PH_TEXT)]
-Chlorine = Annotated[float, Field(ge=0, le=20, description=CHLORINE_TEXT)]
-Temperature = Annotated[float, Field(ge=-5, le=50, description=TEMPERATURE_TEXT)]
+# Optional readings; the description sits on the field so the OpenAPI property shows the unit.
+Ph = Annotated[Annotated[float, Field(ge=0, le=14)] | None, Field(description=PH_TEXT)]
+Chlorine = Annotated[Annotated[float, Field(ge=0, le=20)] | None, Field(description=CHLORINE_TEXT)]
+Temperature = Annotated[
+    Annotated[float, Field(ge=-5, le=50)] | None, Field(description=TEMPERATURE_TEXT)
+]
 Ppm = Annotated[float, Field(ge=0, le=100_000)]
-Alkalinity = Annotated[Ppm, Field(description=ALKALINITY_TEXT)]
-CyanuricAcid = Annotated[Ppm, Field(description=CYANURIC_ACID_TEXT)]
-CalciumHardness = Annotated[Ppm, Field(description=CALCIUM_HARDNESS_TEXT)]
-Salt = Annotated[Ppm, Field(description=SALT_TEXT)]
-Tds = Annotated[Ppm, Field(description=TDS_TEXT)]
+Alkalinity = Annotated[Ppm | None, Field(description=ALKALINITY_TEXT)]
+CyanuricAcid = Annotated[Ppm | None, Field(description=CYANURIC_ACID_TEXT)]
+CalciumHardness = Annotated[Ppm | None, Field(description=CALCIUM_HARDNESS_TEXT)]
+Salt = Annotated[Ppm | None, Field(description=SALT_TEXT)]
+Tds = Annotated[Ppm | None, Field(description=TDS_TEXT)]
 
 
 class Readings(ApiInput):
     """Each reading is optional, but at least one must be present."""
 
-    ph: Ph | None = None
-    chlorine: Chlorine | None = None
-    temperature: Temperature | None = None
-    alkalinity: Alkalinity | None = None
-    cyanuric_acid: CyanuricAcid | None = None
-    calcium_hardness: CalciumHardness | None = None
-    salt: Salt | None = None
-    tds: Tds | None = None
+    ph: Ph = None
+    chlorine: Chlorine = None
+    temperature: Temperature = None
+    alkalinity: Alkalinity = None
+    cyanuric_acid: CyanuricAcid = None
+    calcium_hardness: CalciumHardness = None
+    salt: Salt = None
+    tds: Tds = None
 
     @model_validator(mode="after")
     def _at_least_one_reading(self) -> Self:
@@ -59,14 +62,14 @@ class PoolValuesCreate(Readings):
 class PoolValuesUpdate(PartialUpdate):
     nullable_fields = frozenset(READING_FIELDS)
 
-    ph: Ph | None = None
-    chlorine: Chlorine | None = None
-    temperature: Temperature | None = None
-    alkalinity: Alkalinity | None = None
-    cyanuric_acid: CyanuricAcid | None = None
-    calcium_hardness: CalciumHardness | None = None
-    salt: Salt | None = None
-    tds: Tds | None = None
+    ph: Ph = None
+    chlorine: Chlorine = None
+    temperature: Temperature = None
+    alkalinity: Alkalinity = None
+    cyanuric_acid: CyanuricAcid = None
+    calcium_hardness: CalciumHardness = None
+    salt: Salt = None
+    tds: Tds = None
     measured_at: UtcDatetime | None = None
 
 

@@ -4,8 +4,6 @@ Values reach these schemas unrounded from the chemistry core; `WaterBalanceOut.o
 where §16's roundings happen (LSI to 2 decimals, amounts and drain percentages to whole units).
 """
 
-from typing import Literal
-
 from pydantic import Field
 
 from app import chemistry
@@ -64,7 +62,7 @@ class RecommendationOut(ApiOutput):
             "without the pool's `volumeLiters`, or for pH without a usable carbonate alkalinity."
         )
     )
-    unit: Literal["mL", "g"] | None = Field(
+    unit: chemistry.Unit | None = Field(
         description="`mL` (liquids) or `g` (solids); null for `wait` and `dilute`."
     )
     target_value: float = Field(
@@ -90,8 +88,10 @@ class WaterBalanceOut(ApiOutput):
             "the LSI cannot be computed."
         )
     )
-    inputs: WaterBalanceInputs
-    assumptions: list[Literal["cyanuricAcid", "tds"]] = Field(
+    inputs: WaterBalanceInputs = Field(
+        description="The values the LSI was computed from, defaults included (units per field)."
+    )
+    assumptions: list[chemistry.Assumption] = Field(
         description="Inputs not measured, for which the default was used (CYA 0, TDS 1000 ppm)."
     )
     missing: list[str] = Field(
@@ -150,7 +150,9 @@ def _whole(value: float | None) -> int | None:
 class WaterBalanceRequest(ApiInput):
     """The calculator: readings and, optionally, the pool's volume and type."""
 
-    readings: Readings
+    readings: Readings = Field(
+        description="Readings as in §7 (pH; °C; ppm; alkalinity and hardness in ppm as CaCO₃)."
+    )
     volume_liters: Volume | None = Field(
         default=None, description="Pool volume in liters; without it amounts are null."
     )
