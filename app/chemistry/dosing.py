@@ -75,7 +75,7 @@ def targets_for(*, ph: TargetRange, chlorine: TargetRange, saltwater: bool) -> T
 class Product:
     name: str
     unit: Unit
-    # Per ppm of change per 1,000 L (linear products); per mol/L (pH products).
+    # Per ppm of change per 1,000 L for the linear doses; g per mol for soda ash (pH).
     factor: float
 
 
