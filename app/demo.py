@@ -74,14 +74,16 @@ async def _demo_pool(admin: User, owner: User, technician: User, invited: User) 
     return await pools_service.get(pool_id=pool.id)
 
 
-# Weekly visits over the last weeks; the newest one finds the pH too high, so the
-# dashboard shows an active alert.
+# Weekly visits over the last weeks, with a full test kit for the water balance (§16). The newest
+# one finds the pH too high and the alkalinity low, so the dashboard shows an active alert and a
+# dosing plan: bicarbonate first, then acid, for the pool's 48,000 liters.
+WATER_TESTS = {"calcium_hardness": 280, "cyanuric_acid": 65, "salt": 3100, "tds": 1800}
 DEMO_READINGS = [
-    {"ph": 7.4, "chlorine": 1.8, "temperature": 24.5},
-    {"ph": 7.5, "chlorine": 1.5, "temperature": 25.0},
-    {"ph": 7.3, "chlorine": 2.1, "temperature": 26.0},
-    {"ph": 7.6, "chlorine": 1.2, "temperature": 26.5},
-    {"ph": 8.1, "chlorine": 0.9, "temperature": 27.0},
+    {"ph": 7.4, "chlorine": 1.8, "temperature": 24.5, "alkalinity": 100, **WATER_TESTS},
+    {"ph": 7.5, "chlorine": 1.5, "temperature": 25.0, "alkalinity": 95, **WATER_TESTS},
+    {"ph": 7.3, "chlorine": 2.1, "temperature": 26.0, "alkalinity": 90, **WATER_TESTS},
+    {"ph": 7.6, "chlorine": 1.2, "temperature": 26.5, "alkalinity": 80, **WATER_TESTS},
+    {"ph": 8.1, "chlorine": 0.9, "temperature": 27.0, "alkalinity": 65, **WATER_TESTS},
 ]
 
 

@@ -34,6 +34,7 @@ from app.readings.router import router as readings_router
 from app.users import service as users_service
 from app.users.router import router as users_router
 from app.visits.router import router as visits_router
+from app.water_balance.router import router as water_balance_router
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +47,7 @@ ROUTERS = [
     dashboard_router,
     alerts_router,
     readings_router,
+    water_balance_router,
     visits_router,
     photos_router,
     messaging_router,

@@ -202,6 +202,9 @@ ACCESS: dict[RouteKey, dict[str, str]] = {
     ("GET", "/pool-values/{poolValuesId}"): POOL_ACCESS,
     ("PATCH", "/pool-values/{poolValuesId}"): POOL_ACCESS,  # admin, pool owner, the recorder
     ("DELETE", "/pool-values/{poolValuesId}"): POOL_MANAGE,  # admin, pool owner (not the recorder)
+    # --- water balance (§16)
+    ("GET", "/pool-values/{poolValuesId}/water-balance"): POOL_ACCESS,
+    ("POST", "/water-balance"): AUTHENTICATED,  # the calculator reads no pool
     # --- visits (§8); the world's visit is the assigned technician's
     ("POST", "/visits"): POOL_ACCESS,  # pool manage, or an assigned technician for themselves
     ("GET", "/visits"): AUTHENTICATED,  # scoped list
@@ -443,6 +446,9 @@ CONTENT: dict[RouteKey, Callable[[World], dict[str, Any]]] = {
     },
     ("PATCH", "/invites/{inviteId}"): lambda w: {"json": {"message": "See you on Monday."}},
     ("POST", "/pool-values"): lambda w: {"json": {"poolId": w.ids["pool"], "ph": 7.4}},
+    ("POST", "/water-balance"): lambda w: {
+        "json": {"readings": {"ph": 7.9, "alkalinity": 70}, "volumeLiters": 40_000}
+    },
     ("PATCH", "/pool-values/{poolValuesId}"): lambda w: {"json": {"chlorine": 2.5}},
     ("POST", "/visits"): lambda w: {
         "json": {
