@@ -49,6 +49,13 @@ class Settings(BaseSettings):
     login_failure_window_minutes: int = 15
     # Off in tests that drive the workers themselves; on everywhere else.
     background_jobs_enabled: bool = True
+    # How often the notification workers (email outbox, webhook deliveries) look for due work.
+    notification_poll_seconds: float = Field(default=2, gt=0, le=60)
+    webhook_retry_base_seconds: float = Field(default=10, gt=0, le=3600)
+    webhook_timeout_seconds: float = Field(default=10, gt=0, le=60)
+    # Lifts the SSRF guard on webhook URLs: tests and deployments that deliver inside a private
+    # network only.
+    webhook_allow_private_targets: bool = False
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> "Settings":

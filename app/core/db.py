@@ -24,6 +24,7 @@ def document_models() -> list[type[Document]]:
     from app.readings.models import PoolValues
     from app.users.models import User
     from app.visits.models import Visit
+    from app.webhooks.models import Webhook, WebhookDelivery
 
     return [
         User,
@@ -40,6 +41,8 @@ def document_models() -> list[type[Document]]:
         Thread,
         Message,
         JobLease,
+        Webhook,
+        WebhookDelivery,
     ]
 
 
