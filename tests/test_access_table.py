@@ -33,7 +33,14 @@ from app.core.openapi import DOCS_ASSETS_PATH
 from app.pools.models import Pool
 from app.users.models import Role, User
 from tests.conftest import Caller
-from tests.factories import DEFAULT_PASSWORD, PATH_PARAMS, make_image, make_invite, make_user
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    PATH_PARAMS,
+    make_image,
+    make_invite,
+    make_user,
+    make_webhook,
+)
 
 try:  # FastAPI 0.16x keeps included routers lazily in `app.routes`; this flattens them.
     from fastapi.routing import iter_route_contexts
@@ -128,6 +135,15 @@ INVITE_MANAGE = rule(
     unassigned_technician="403",
 )
 INVITE_RESPOND = {**INVITE_MANAGE, "pool_owner": "403", "unassigned_technician": "2xx"}
+# Webhook rows: the world's webhook belongs to the pool owner; only they and an admin see it.
+WEBHOOK_OWNER = rule(
+    anonymous="401",
+    admin="2xx",
+    pool_owner="2xx",
+    other_owner="404",
+    assigned_technician="404",
+    unassigned_technician="404",
+)
 
 ACCESS: dict[RouteKey, dict[str, str]] = {
     # --- docs and health (§3, §14): public
@@ -223,6 +239,14 @@ ACCESS: dict[RouteKey, dict[str, str]] = {
     # --- audit (§13)
     ("GET", "/audit"): ADMIN_ONLY,
     ("GET", "/audit/{auditEventId}"): ADMIN_ONLY,
+    # --- webhooks (§17); `{webhookId}` is the pool owner's webhook
+    ("POST", "/webhooks"): {**ADMIN_ONLY, "pool_owner": "2xx", "other_owner": "2xx"},
+    ("GET", "/webhooks"): AUTHENTICATED,  # own (admin: all)
+    ("GET", "/webhooks/{webhookId}"): WEBHOOK_OWNER,
+    ("PATCH", "/webhooks/{webhookId}"): WEBHOOK_OWNER,
+    ("DELETE", "/webhooks/{webhookId}"): WEBHOOK_OWNER,
+    ("POST", "/webhooks/{webhookId}/test"): WEBHOOK_OWNER,
+    ("GET", "/webhooks/{webhookId}/deliveries"): WEBHOOK_OWNER,
 }
 
 # Rows the contract lists but the app does not serve yet: the route test checks they are still
@@ -304,6 +328,7 @@ async def world(
     )
     photo = await _call(client, "POST", f"/photos/pools/{pool.id}", owner, **_png())
     await _call(client, "POST", f"/photos/users/{technician.user.id}/profile", technician, **_png())
+    webhook = await make_webhook(owner.user)
     audit_event = await AuditEvent.find_one({})
     assert audit_event is not None, "the world needs an audit event"
     _, refresh_token = await sessions.start(user_id=owner.user.id, ttl=timedelta(days=1))
@@ -320,6 +345,7 @@ async def world(
             "message": created["message"]["id"],
             "photo": photo["id"],
             "audit_event": str(audit_event.id),
+            "webhook": str(webhook.id),
         },
         emails={
             **{name: each.user.email for name, each in callers.items()},
@@ -417,6 +443,11 @@ CONTENT: dict[RouteKey, Callable[[World], dict[str, Any]]] = {
     ("POST", "/threads/{threadId}/messages"): lambda w: {"json": {"body": "Checking tomorrow."}},
     ("PATCH", "/messages/{messageId}"): lambda w: {"json": {"body": "Edited: since Sunday."}},
     ("POST", "/threads/{threadId}/messages/{messageId}/photos"): lambda w: _png(),
+    # an address literal, so the SSRF guard passes without DNS
+    ("POST", "/webhooks"): lambda w: {
+        "json": {"url": "https://93.184.216.34/poolia", "events": ["alert.raised"]}
+    },
+    ("PATCH", "/webhooks/{webhookId}"): lambda w: {"json": {"description": "ERP sync"}},
 }
 
 
