@@ -4,8 +4,10 @@ import asyncio
 import hashlib
 import hmac
 import json
+import re
 import time
 from datetime import timedelta
+from pathlib import Path
 
 import httpx
 from fastapi import FastAPI
@@ -268,3 +270,23 @@ class TestBackgroundWorker:
             await asyncio.wait_for(receiver.arrived.wait(), timeout=5)
             delay = time.monotonic() - started
         assert delay < poll + 0.5
+
+
+class TestReadmeSnippet:
+    async def test_receiver_check_from_the_readme(
+        self, settings: Settings, pool: Pool, webhook: Webhook, receiver: Receiver
+    ):
+        """The README's verification snippet accepts a real delivery and refuses a forged one."""
+        readme = (Path(__file__).parents[2] / "README.md").read_text()
+        snippet = re.search(r"```python\n(.*?def verify.*?)```", readme, re.DOTALL)
+        assert snippet is not None, "the README lost its verification snippet"
+        namespace: dict[str, object] = {}
+        exec(snippet[1], namespace)
+        readme_verify = namespace["verify"]
+        await service.enqueue_deliveries(alert_event(pool))
+        await worker.deliver_due(settings=settings)
+        [request] = receiver.requests
+        header = request.headers["Poolia-Signature"]
+        assert readme_verify(webhook.secret, header, request.body)
+        assert not readme_verify(webhook.secret, header, request.body + b" ")
+        assert not readme_verify("whsec_guess", header, request.body)
