@@ -4,6 +4,8 @@ import ipaddress
 
 import pytest
 
+from app.core.config import Settings
+from app.webhooks import delivery, targets
 from app.webhooks.exceptions import WebhookUrlNotAllowed
 from app.webhooks.targets import ensure_public, is_public_address
 
@@ -52,3 +54,18 @@ async def test_every_resolved_address_must_be_public():
 async def test_default_ports():
     assert (await ensure_public("https://1.1.1.1/")).port == 443
     assert (await ensure_public("http://1.1.1.1/")).port == 80
+
+
+async def test_attempt_connects_to_the_checked_address(monkeypatch: pytest.MonkeyPatch):
+    """DNS rebinding: the request goes to the address the guard approved, not to a new lookup."""
+
+    async def resolve(url: str) -> targets.Target:
+        return targets.Target("hooks.example.test", 8443, (ipaddress.ip_address("8.8.8.8"),))
+
+    monkeypatch.setattr(targets, "resolve", resolve)
+    url, host_header, extensions = await delivery._pinned_request(
+        "https://hooks.example.test:8443/in?x=1", Settings(webhook_allow_private_targets=False)
+    )
+    assert str(url) == "https://8.8.8.8:8443/in?x=1"
+    assert host_header == {"Host": "hooks.example.test:8443"}
+    assert extensions == {"sni_hostname": "hooks.example.test"}  # TLS still checks the name
