@@ -55,7 +55,7 @@ class WebhookUpdate(PartialUpdate):
 class WebhookOut(ApiOutput):
     id: PydanticObjectId
     url: str
-    events: list[str]
+    events: list[EventType]
     description: str | None
     active: bool
     owner_id: PydanticObjectId
