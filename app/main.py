@@ -3,6 +3,7 @@
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 
 from fastapi import FastAPI
 
@@ -35,6 +36,8 @@ from app.users import service as users_service
 from app.users.router import router as users_router
 from app.visits.router import router as visits_router
 from app.water_balance.router import router as water_balance_router
+from app.webhooks import delivery as webhook_delivery
+from app.webhooks.router import router as webhooks_router
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +56,7 @@ ROUTERS = [
     messaging_router,
     billing_router,
     audit_router,
+    webhooks_router,
 ]
 
 # Room for the multipart envelope around an upload of MAX_UPLOAD_BYTES; a larger request body is
@@ -67,7 +71,10 @@ DESCRIPTION = (
 
 def background_jobs(settings: Settings) -> list[PeriodicJob]:
     """The periodic jobs every API instance runs (each coordinates through MongoDB leases)."""
-    return []
+    deliver_webhooks = partial(webhook_delivery.deliver_due, settings=settings)
+    return [
+        PeriodicJob("webhook-deliveries", settings.notification_poll_seconds, deliver_webhooks),
+    ]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -26,6 +26,7 @@ def document_models() -> list[type[Document]]:
     from app.readings.models import PoolValues
     from app.users.models import User
     from app.visits.models import Visit
+    from app.webhooks.models import Webhook, WebhookDelivery
 
     return [
         User,
@@ -45,6 +46,8 @@ def document_models() -> list[type[Document]]:
         Invoice,
         Payment,
         InvoiceCounter,
+        Webhook,
+        WebhookDelivery,
     ]
 
 

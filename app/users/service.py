@@ -169,6 +169,7 @@ async def delete(*, user: User, actor: User, storage: BlobStorage) -> User:
     from app.photos import service as photos_service  # photos build on users: import at call time
     from app.photos.models import PhotoContext
     from app.pools import service as pools_service  # pools build on users: import at call time
+    from app.webhooks import service as webhooks_service  # webhooks build on users, too
 
     if user.status is UserStatus.DELETED:
         return user
@@ -177,6 +178,7 @@ async def delete(*, user: User, actor: User, storage: BlobStorage) -> User:
     await user.set({"status": UserStatus.DELETED, "deleted_at": now, "updated_at": now})
     await sessions.revoke_all(user_id=user.id)
     await pools_service.detach_deleted_user(user=user)
+    await webhooks_service.delete_owned_by(owner_id=user.id)
     await photos_service.delete_photos(
         storage=storage, context=PhotoContext.USER_PROFILE, context_ids=[user.id]
     )
