@@ -4,7 +4,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from app import demo
@@ -14,6 +14,8 @@ from app.auth.router import router as auth_router
 from app.core import db
 from app.core.config import Settings
 from app.core.errors import install_error_handlers
+from app.core.idempotency import install_idempotency
+from app.core.idempotency.dependencies import idempotency_claim
 from app.core.jobs import JobRunner, PeriodicJob
 from app.core.logging import configure_logging
 from app.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
@@ -95,9 +97,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         generate_unique_id_function=operation_id,
         swagger_ui_init_oauth={"clientId": "poolia-docs"},
+        # Claims an Idempotency-Key before any route dependency runs; a no-op without a key.
+        dependencies=[Depends(idempotency_claim)],
     )
     app.state.settings = settings
     install_error_handlers(app)
+    install_idempotency(app)
     app.add_middleware(
         BodySizeLimitMiddleware, max_bytes=settings.max_upload_bytes + MULTIPART_OVERHEAD_BYTES
     )

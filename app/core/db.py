@@ -16,6 +16,7 @@ def document_models() -> list[type[Document]]:
     from app.alerts.models import Alert, AlertConfig
     from app.audit.models import AuditEvent
     from app.auth.models import LoginFailure, Session
+    from app.core.idempotency.models import IdempotencyRecord
     from app.core.jobs import JobLease
     from app.invites.models import Invite
     from app.messaging.models import Message, Thread
@@ -40,6 +41,7 @@ def document_models() -> list[type[Document]]:
         Thread,
         Message,
         JobLease,
+        IdempotencyRecord,
     ]
 
 

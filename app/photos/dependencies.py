@@ -1,5 +1,6 @@
 """Photo access, written once: who may read a photo's bytes, and the presenter for responses."""
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Annotated
@@ -85,3 +86,13 @@ async def photo_presenter(
 
 
 PhotoPresenterDep = Annotated[PhotoPresenter, Depends(photo_presenter)]
+
+
+async def present_replayed_photo(request: Request, kept_body: bytes) -> bytes:
+    """A replayed upload answers the photo as it is now: same id, a fresh read URL (§1)."""
+    photo_id = PydanticObjectId(json.loads(kept_body)["id"])
+    photo = await service.get(photo_id=photo_id)
+    presenter = await photo_presenter(
+        request, storage=request.app.state.storage, settings=request.app.state.settings
+    )
+    return (await presenter.out(photo)).model_dump_json(by_alias=True).encode()

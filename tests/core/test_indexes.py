@@ -86,6 +86,10 @@ EXPECTED = {
         "pool": ([("pool_id", 1)], {}),
     },
     "job_leases": {},
+    "idempotency_keys": {
+        "user_key_unique": ([("user_id", 1), ("key", 1)], {"unique": True}),
+        "expires_ttl": ([("expires_at", 1)], {"expireAfterSeconds": 0}),
+    },
 }
 OPTIONS = ("unique", "sparse", "expireAfterSeconds")
 
