@@ -18,6 +18,7 @@ from app.photos import links, service
 from app.photos.exceptions import PhotoLinkInvalid
 from app.photos.models import Photo
 from app.photos.schemas import PhotoOut
+from app.users.models import User
 
 PhotoIdPath = Annotated[PydanticObjectId, Path(alias="photoId", description="A photo id.")]
 
@@ -88,11 +89,16 @@ async def photo_presenter(
 PhotoPresenterDep = Annotated[PhotoPresenter, Depends(photo_presenter)]
 
 
-async def present_replayed_photo(request: Request, kept_body: bytes) -> bytes:
-    """A replayed upload answers the photo as it is now: same id, a fresh read URL (§1)."""
-    photo_id = PydanticObjectId(json.loads(kept_body)["id"])
-    photo = await service.get(photo_id=photo_id)
-    presenter = await photo_presenter(
+async def presenter_for(request: Request) -> PhotoPresenter:
+    """The presenter of this request, outside dependency injection."""
+    return await photo_presenter(
         request, storage=request.app.state.storage, settings=request.app.state.settings
     )
+
+
+async def present_replayed_photo(request: Request, kept_body: bytes, caller: User) -> bytes:
+    """A replayed upload answers the photo as it is now: same id, a fresh read URL (§1)."""
+    photo_id = PydanticObjectId(json.loads(kept_body)["id"])
+    photo = await service.get_visible(photo_id=photo_id, viewer=caller)
+    presenter = await presenter_for(request)
     return (await presenter.out(photo)).model_dump_json(by_alias=True).encode()

@@ -15,9 +15,10 @@ from app.photos.models import Photo
 from app.pools.models import Pool
 from app.readings.models import PoolValues
 from app.users.models import utcnow
+from app.visits import workflow
 from app.visits.models import Visit
 from tests.conftest import Caller, problem_code
-from tests.factories import make_image
+from tests.factories import make_image, make_invite, make_pool
 
 IN_RANGE = {"ph": 7.5, "chlorine": 2.0, "temperature": 26}
 REPLAYED = "Idempotent-Replayed"
@@ -147,6 +148,41 @@ class TestReusedKey:
             assert response.status_code == status
 
 
+class TestRoutesWithoutBody:
+    async def test_accept_replayed_is_the_first_answer(
+        self, client, settings, owner: Caller, other_technician: Caller
+    ):
+        invite = await make_invite(await make_pool(owner.user), other_technician.user)
+        url = f"/invites/{invite.id}/accept"
+        first = await client.post(url, headers=keyed(other_technician, "accept"))
+        second = await client.post(url, headers=keyed(other_technician, "accept"))
+        assert (first.status_code, second.status_code) == (200, 200)
+        assert second.headers[REPLAYED] == "true"
+        assert second.json() == first.json()
+        again = await client.post(url, headers=other_technician.headers)
+        assert (again.status_code, problem_code(again)) == (409, "invite_not_pending")
+
+
+class TestMessagePhotoReplay:
+    async def test_one_photo_and_the_message_as_it_is_now(self, client, pool: Pool, owner: Caller):
+        opened = await client.post(
+            f"/pools/{pool.id}/threads",
+            json={"subject": "Tiles", "body": "A cracked tile."},
+            headers=owner.headers,
+        )
+        thread, message = opened.json()["thread"], opened.json()["message"]
+        url = f"/threads/{thread['id']}/messages/{message['id']}/photos"
+        files = {"file": ("tile.png", make_image(), "image/png")}
+        first = await client.post(url, files=files, headers=keyed(owner, "tile"))
+        second = await client.post(url, files=files, headers=keyed(owner, "tile"))
+        assert (first.status_code, second.status_code) == (201, 201)
+        assert second.headers[REPLAYED] == "true"
+        assert [p["id"] for p in second.json()["photos"]] == [
+            p["id"] for p in first.json()["photos"]
+        ]
+        assert await Photo.find({"message_id": PydanticObjectId(message["id"])}).count() == 1
+
+
 class TestKeysPerUser:
     async def test_same_key_of_two_users_are_two_requests(
         self, client, pool: Pool, owner: Caller, technician: Caller
@@ -170,6 +206,25 @@ class TestFailedRequest:
         retried = await record_visit(client, pool, owner, "retry", **body)
         assert (retried.status_code, REPLAYED in retried.headers) == (201, False)
         assert await Visit.find({"pool_id": pool.id}).count() == 1
+
+    async def test_unhandled_error_releases_the_key(
+        self, client, pool: Pool, technician: Caller, monkeypatch: pytest.MonkeyPatch
+    ):
+        record_visit_for_real = workflow.record_visit
+        calls = 0
+
+        async def fails_once(**kwargs: object) -> object:
+            nonlocal calls
+            calls += 1
+            if calls == 1:
+                raise RuntimeError("the store went away mid-request")
+            return await record_visit_for_real(**kwargs)
+
+        monkeypatch.setattr(workflow, "record_visit", fails_once)
+        failed = await record_visit(client, pool, technician, "crash")
+        assert (failed.status_code, problem_code(failed)) == (500, "internal_error")
+        retried = await record_visit(client, pool, technician, "crash")
+        assert (retried.status_code, REPLAYED in retried.headers) == (201, False)
 
     async def test_error_outcome_is_not_kept(self, client, pool: Pool, other_owner: Caller):
         response = await record_visit(client, pool, other_owner, "hidden")

@@ -13,8 +13,10 @@ from app.core.idempotency import service
 from app.core.idempotency.fingerprint import request_fingerprint
 from app.core.idempotency.middleware import KEY_FORMAT, KEY_HEADER, REPLAYED_HEADER, keyed_request
 from app.core.idempotency.models import IdempotencyRecord, RecordState
+from app.users.models import User
 
-ReplayRefresher = Callable[[Request, bytes], Awaitable[bytes]]
+# (request, kept body, caller) -> the body to answer now
+ReplayRefresher = Callable[[Request, bytes, User], Awaitable[bytes]]
 Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
 _REFRESHER_ATTRIBUTE = "idempotent_replay_refresher"
 
@@ -22,8 +24,9 @@ _REFRESHER_ATTRIBUTE = "idempotent_replay_refresher"
 class IdempotentReplay(Exception):
     """The request repeats one whose outcome is kept: answer that outcome, run nothing."""
 
-    def __init__(self, record: IdempotencyRecord) -> None:
+    def __init__(self, record: IdempotencyRecord, caller: User) -> None:
         self.record = record
+        self.caller = caller
         super().__init__("idempotent replay")
 
 
@@ -56,14 +59,15 @@ async def idempotency_claim(request: Request) -> None:
     )
     record = await service.claim(user_id=principal.user.id, key=keyed.key, fingerprint=fingerprint)
     if record.state is RecordState.COMPLETED:
-        raise IdempotentReplay(record)
+        raise IdempotentReplay(record, principal.user)
     keyed.claim = record
 
 
 def refresh_replay_with(refresher: ReplayRefresher) -> Callable[[Endpoint], Endpoint]:
     """Mark a POST endpoint whose kept body must be brought up to date when it is replayed.
 
-    For answers that age, such as a photo's short-lived read URL.
+    For answers that age, such as a photo's short-lived read URL. The refresher sees the
+    resource as it is now, for the caller as they are now (an AppError it raises is answered).
     """
 
     def mark(endpoint: Endpoint) -> Endpoint:
@@ -82,7 +86,7 @@ async def replay_response(request: Request, exc: Exception) -> Response:
     refresher = getattr(getattr(route, "endpoint", None), _REFRESHER_ATTRIBUTE, None)
     if refresher is not None:
         try:
-            body = await refresher(request, body)
+            body = await refresher(request, body, exc.caller)
         except AppError as error:
             return problem_response(
                 int(error.status), error.code, error.detail, headers=error.headers, **error.extra
