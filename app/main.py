@@ -16,6 +16,7 @@ from app.core.config import Settings
 from app.core.errors import install_error_handlers
 from app.core.idempotency import install_idempotency
 from app.core.idempotency.dependencies import idempotency_claim
+from app.core.idempotency.middleware import REPLAYED_HEADER
 from app.core.jobs import JobRunner, PeriodicJob
 from app.core.logging import configure_logging
 from app.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
@@ -112,7 +113,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_origins=settings.cors_origin_list,
             allow_methods=["*"],
             allow_headers=["*"],
-            expose_headers=["X-Request-ID", "Retry-After"],
+            expose_headers=["X-Request-ID", "Retry-After", REPLAYED_HEADER],
         )
     app.add_middleware(RequestContextMiddleware)
     for router in ROUTERS:

@@ -322,3 +322,22 @@ class TestOpenApi:
         assert "Idempotency-Key" not in header_names("/pools/{poolId}/visits", "get")
         responses = schema["paths"]["/pools/{poolId}/visits"]["post"]["responses"]
         assert {"409", "422"} <= set(responses)
+
+
+class TestCors:
+    ORIGIN = "https://app.example.com"
+
+    @pytest.fixture
+    def settings(self, settings):
+        return settings.model_copy(update={"cors_origins": self.ORIGIN})
+
+    async def test_browsers_may_read_the_replay_header(
+        self, client, pool: Pool, technician: Caller
+    ):
+        headers = {**keyed(technician, "cors"), "Origin": self.ORIGIN}
+        body = {"readings": IN_RANGE}
+        await client.post(visits_url(pool), json=body, headers=headers)
+        replay = await client.post(visits_url(pool), json=body, headers=headers)
+        assert replay.headers[REPLAYED] == "true"
+        exposed = replay.headers["access-control-expose-headers"].lower().split(", ")
+        assert REPLAYED.lower() in exposed
