@@ -270,9 +270,10 @@ class TestKeyFormat:
         response = await record_visit(client, pool, technician, key)
         assert response.status_code == 201
 
-    async def test_anonymous_is_401(self, client, pool: Pool):
+    @pytest.mark.parametrize("key", ["k", "x" * 256])
+    async def test_anonymous_is_401(self, client, pool: Pool, key: str):
         response = await client.post(
-            visits_url(pool), json={"readings": IN_RANGE}, headers={"Idempotency-Key": "k"}
+            visits_url(pool), json={"readings": IN_RANGE}, headers={"Idempotency-Key": key}
         )
         assert (response.status_code, problem_code(response)) == (401, "not_authenticated")
 

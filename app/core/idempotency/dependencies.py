@@ -38,17 +38,17 @@ async def idempotency_claim(request: Request) -> None:
     keyed = keyed_request(request.scope)
     if keyed is None:
         return
+    # Keys are kept per user, so the caller is needed before the route's own dependencies run.
+    token = await oauth2_scheme(request)
+    if not token:
+        raise Unauthorized
+    principal = await auth_service.authenticate(token=token, settings=request.app.state.settings)
     if not KEY_FORMAT.fullmatch(keyed.key):
         raise InvalidInput(
             loc=["header", KEY_HEADER],
             msg="The Idempotency-Key must be 1 to 255 printable ASCII characters.",
             type_="string_pattern_mismatch",
         )
-    # Keys are kept per user, so the caller is needed before the route's own dependencies run.
-    token = await oauth2_scheme(request)
-    if not token:
-        raise Unauthorized
-    principal = await auth_service.authenticate(token=token, settings=request.app.state.settings)
     if not keyed.body.complete:
         await request.body()  # a route without a body parameter has not read it
     fingerprint = request_fingerprint(
