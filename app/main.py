@@ -5,7 +5,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import partial
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from app import demo
 from app.alerts.router import router as alerts_router
@@ -15,6 +15,9 @@ from app.billing.router import router as billing_router
 from app.core import db
 from app.core.config import Settings, load_settings
 from app.core.errors import install_error_handlers
+from app.core.idempotency import install_idempotency
+from app.core.idempotency.dependencies import idempotency_claim
+from app.core.idempotency.middleware import REPLAYED_HEADER
 from app.core.jobs import JobRunner, PeriodicJob
 from app.core.logging import configure_logging
 from app.core.middleware import (
@@ -111,9 +114,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url="/openapi.json" if settings.docs_on else None,
         generate_unique_id_function=operation_id,
         swagger_ui_init_oauth={"clientId": "poolia-docs"},
+        # Claims an Idempotency-Key before any route dependency runs; a no-op without a key.
+        dependencies=[Depends(idempotency_claim)],
     )
     app.state.settings = settings
     install_error_handlers(app)
+    install_idempotency(app)
     app.add_middleware(
         BodySizeLimitMiddleware, max_bytes=settings.max_upload_bytes + MULTIPART_OVERHEAD_BYTES
     )
@@ -123,7 +129,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_origins=settings.cors_origin_list,
             allow_methods=["*"],
             allow_headers=["*"],
-            expose_headers=["X-Request-ID", "Retry-After"],
+            expose_headers=["X-Request-ID", "Retry-After", REPLAYED_HEADER],
         )
     app.add_middleware(RequestContextMiddleware)
     for router in ROUTERS:

@@ -18,6 +18,7 @@ def document_models() -> list[type[Document]]:
     from app.audit.models import AuditEvent
     from app.auth.models import RateLimit, Session
     from app.billing.models import Invoice, InvoiceCounter, Payment
+    from app.core.idempotency.models import IdempotencyRecord
     from app.core.jobs import JobLease
     from app.invites.models import Invite
     from app.messaging.models import Message, Thread
@@ -48,6 +49,7 @@ def document_models() -> list[type[Document]]:
         InvoiceCounter,
         Webhook,
         WebhookDelivery,
+        IdempotencyRecord,
     ]
 
 

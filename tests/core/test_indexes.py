@@ -111,6 +111,10 @@ EXPECTED = {
         "due": ([("status", 1), ("next_attempt_at", 1)], {}),
         "created_ttl": ([("created_at", 1)], {"expireAfterSeconds": 30 * 24 * 3600}),
     },
+    "idempotency_keys": {
+        "user_key_unique": ([("user_id", 1), ("key", 1)], {"unique": True}),
+        "expires_ttl": ([("expires_at", 1)], {"expireAfterSeconds": 0}),
+    },
 }
 OPTIONS = ("unique", "sparse", "expireAfterSeconds")
 
