@@ -5,7 +5,7 @@ from typing import Annotated, Self
 from beanie import PydanticObjectId
 from pydantic import Field, model_validator
 
-from app.core.schemas import ApiInput, ApiOutput, PartialUpdate, UtcDatetime
+from app.core.schemas import ApiInput, ApiOutput, PartialUpdate, RecordedDatetime, UtcDatetime
 from app.readings.models import READING_FIELDS
 
 Ph = Annotated[float, Field(ge=0, le=14)]
@@ -37,7 +37,7 @@ class Readings(ApiInput):
 
 class PoolValuesCreate(Readings):
     pool_id: PydanticObjectId
-    measured_at: UtcDatetime | None = None
+    measured_at: RecordedDatetime | None = None
 
 
 class PoolValuesUpdate(PartialUpdate):
@@ -50,7 +50,7 @@ class PoolValuesUpdate(PartialUpdate):
     cyanuric_acid: NonNegative | None = None
     calcium_hardness: NonNegative | None = None
     salt: NonNegative | None = None
-    measured_at: UtcDatetime | None = None
+    measured_at: RecordedDatetime | None = None
 
 
 class PoolValuesOut(ApiOutput):
