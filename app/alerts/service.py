@@ -155,6 +155,17 @@ async def _resolve(*, pool_id: PydanticObjectId, metric: Metric) -> None:
     )
 
 
+async def resolve_open(*, pool_id: PydanticObjectId) -> None:
+    """Resolve every open alert of the pool (no reading is left to keep them open)."""
+    await Alert.get_motor_collection().update_many(
+        {"open_pool_id": pool_id},
+        {
+            "$set": {"status": AlertStatus.RESOLVED.value, "resolved_at": utcnow()},
+            "$unset": {"open_key": "", "open_pool_id": ""},
+        },
+    )
+
+
 async def evaluate(
     *,
     pool_id: PydanticObjectId,

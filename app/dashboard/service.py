@@ -63,10 +63,8 @@ async def build(*, pool: Pool) -> Dashboard:
     readings = PoolValues.model_validate(latest[0]) if latest else None
     return Dashboard(
         pool=PoolOut.model_validate(pool),
-        owner=UserSummary.model_validate(User.model_validate(row["owner"][0])),
-        technician=(
-            UserSummary.model_validate(User.model_validate(technicians[0])) if technicians else None
-        ),
+        owner=UserSummary.of(User.model_validate(row["owner"][0])),
+        technician=UserSummary.of(User.model_validate(technicians[0])) if technicians else None,
         latest_readings=(
             LatestReadings(
                 pool_values_id=readings.id,

@@ -105,12 +105,18 @@ def list_(
 
 
 async def update(*, user: User, data: UserUpdate, actor: User) -> User:
-    """Apply a partial update; role and status are admin-only."""
+    """Apply a partial update; role and status are admin-only; a role change leaves roles' ties."""
+    from app.pools import service as pools_service  # pools build on users: import at call time
+
     changes = data.changes()
     if actor.role is not Role.ADMIN and ADMIN_ONLY_FIELDS & changes.keys():
         raise Forbidden("Only an admin may change a user's role or status.")
     if not changes:
         return user
+    previous_role = user.role
+    role_changes = changes.get("role") not in (None, previous_role)
+    if role_changes and previous_role is Role.OWNER:
+        await pools_service.ensure_user_deletable(user=user)
     if changes.get("status") is not None and changes["status"] is not UserStatus.ACTIVE:
         await sessions.revoke_all(user_id=user.id)
     if changes.get("status") is UserStatus.ACTIVE:
@@ -121,6 +127,8 @@ async def update(*, user: User, data: UserUpdate, actor: User) -> User:
     # Beanie reports a duplicate key on save as a revision conflict; users carry no revisions.
     except (DuplicateKeyError, RevisionIdWasChanged) as exc:
         raise EmailTaken from exc
+    if role_changes and previous_role is Role.TECHNICIAN:
+        await pools_service.detach_technician(technician_id=user.id)
     await audit_service.record(
         actor=actor,
         action="user.update",
@@ -166,7 +174,8 @@ async def delete(*, user: User, actor: User, storage: BlobStorage) -> User:
     now = utcnow()
     await user.set({"status": UserStatus.DELETED, "deleted_at": now, "updated_at": now})
     await sessions.revoke_all(user_id=user.id)
-    await pools_service.detach_deleted_user(user=user)
+    if user.role is Role.TECHNICIAN:
+        await pools_service.detach_technician(technician_id=user.id)
     await photos_service.delete_photos(
         storage=storage, context=PhotoContext.USER_PROFILE, context_ids=[user.id]
     )

@@ -74,9 +74,15 @@ def url(pool: Pool | str) -> str:
     return f"/pools/{pool.id if isinstance(pool, Pool) else pool}/dashboard"
 
 
-def summary(caller: Caller) -> dict[str, str]:
+def summary(caller: Caller) -> dict[str, object]:
     user = caller.user
-    return {"id": str(user.id), "name": user.name, "lastName": user.last_name, "email": user.email}
+    return {
+        "id": str(user.id),
+        "name": user.name,
+        "lastName": user.last_name,
+        "email": user.email,
+        "deleted": False,
+    }
 
 
 async def record(
