@@ -251,7 +251,8 @@ async def forget_pool_values(*, pool_values_id: PydanticObjectId) -> None:
     )
 
 
-async def delete_for_pool(*, pool_id: PydanticObjectId) -> None:
-    """Cascade step: a deleted pool's alerts and alert config go with it."""
-    await Alert.get_motor_collection().delete_many({"pool_id": pool_id})
+async def delete_for_pool(*, pool_id: PydanticObjectId) -> int:
+    """Cascade step: a deleted pool's alerts and alert config go with it; how many alerts."""
+    result = await Alert.get_motor_collection().delete_many({"pool_id": pool_id})
     await AlertConfig.get_motor_collection().delete_many({"pool_id": pool_id})
+    return result.deleted_count

@@ -25,7 +25,18 @@ def signed_content_url(
 
     `exp` is rounded up to a 5-minute boundary, so the URL is the same within one window.
     """
-    expires = int(link_expiry(ttl).timestamp())
+    return content_url_until(
+        photo_id=photo_id,
+        base_url=base_url,
+        secret=secret,
+        expires=int(link_expiry(ttl).timestamp()),
+    )
+
+
+def content_url_until(
+    *, photo_id: PydanticObjectId, base_url: str, secret: str, expires: int
+) -> ReadUrl:
+    """The signed content URL valid until `expires` (unix seconds), as given."""
     signature = _signature(photo_id=photo_id, expires=expires, secret=secret)
     url = f"{base_url.rstrip('/')}/photos/{photo_id}/content?exp={expires}&sig={signature}"
     return ReadUrl(url=url, expires_at=datetime.fromtimestamp(expires, UTC))

@@ -72,8 +72,6 @@ async def store_photo(
     except BaseException:
         await _delete_blob(storage=storage, blob_name=photo.blob_name)
         raise
-    if replace_existing:
-        await _delete_older(photo=photo, storage=storage)
     await audit_service.record(
         actor=uploader,
         action="photo.create",
@@ -81,16 +79,28 @@ async def store_photo(
         resource_id=photo.id,
         pool_id=photo.pool_id,
     )
+    if replace_existing:
+        await _delete_older(photo=photo, storage=storage, actor=uploader)
     return photo
 
 
-async def _delete_older(*, photo: Photo, storage: BlobStorage) -> None:
+async def _delete_older(*, photo: Photo, storage: BlobStorage, actor: User) -> None:
+    """The photos this one replaces go, each with its `photo.delete` audit event."""
     # Only photos older than this one: of two racing replacements, the later one stays.
     field = CONTEXT_ID_FIELD[photo.context]
     older = await Photo.find(
         {"context": photo.context, field: photo.context_id, "_id": {"$lt": photo.id}}
     ).to_list()
     await _delete_all(photos=older, storage=storage)
+    for replaced in older:
+        await audit_service.record(
+            actor=actor,
+            action="photo.delete",
+            resource_type="photo",
+            resource_id=replaced.id,
+            pool_id=replaced.pool_id,
+            details={"replacedBy": str(photo.id)},
+        )
 
 
 async def _delete_all(*, photos: list[Photo], storage: BlobStorage) -> None:

@@ -231,6 +231,7 @@ async def forget_visit(*, visit_id: PydanticObjectId) -> None:
     )
 
 
-async def delete_for_pool(*, pool_id: PydanticObjectId) -> None:
-    """Cascade step: a deleted pool's readings go with it."""
-    await PoolValues.get_motor_collection().delete_many({"pool_id": pool_id})
+async def delete_for_pool(*, pool_id: PydanticObjectId) -> int:
+    """Cascade step: a deleted pool's readings go with it; how many."""
+    result = await PoolValues.get_motor_collection().delete_many({"pool_id": pool_id})
+    return result.deleted_count
