@@ -288,4 +288,5 @@ async def attach_photo(
         uploader=actor,
         storage=storage,
         settings=settings,
+        limit=photos_service.MAX_PER_MESSAGE,
     )
