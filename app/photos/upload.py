@@ -164,11 +164,11 @@ def _measure(data: bytes, image_format: ImageFormat) -> int:
 
 
 def _reencode(data: bytes, image_format: ImageFormat) -> CleanImage:
-    with Image.open(BytesIO(data), formats=[image_format.pillow_name]) as image:
-        if getattr(image, "n_frames", 1) > 1:
-            return _encode_animation(image, image_format)
-        image.load()
-        image = _to_srgb(image)
+    with Image.open(BytesIO(data), formats=[image_format.pillow_name]) as opened:
+        if getattr(opened, "n_frames", 1) > 1:
+            return _encode_animation(opened, image_format)
+        opened.load()
+        image = _to_srgb(opened)
         ImageOps.exif_transpose(image, in_place=True)
         return _encode_still(image, image_format)
 
