@@ -1,13 +1,19 @@
 """The rules of visits: who may plan and edit them, technician checks, and schedule conflicts."""
 
-from datetime import datetime
+import asyncio
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
+from uuid import uuid4
 
 from beanie import PydanticObjectId
 from beanie.odm.queries.find import FindMany
 
 from app.audit import service as audit_service
 from app.core.errors import Forbidden, InvalidInput
+from app.core.jobs import acquire_lease, release_lease
 from app.core.queries import all_of, time_window
 from app.core.storage import BlobStorage
 from app.photos import service as photos_service
@@ -18,7 +24,7 @@ from app.pools.models import Pool
 from app.users import service as users_service
 from app.users.exceptions import UserNotFound, UserNotTechnician
 from app.users.models import Role, User, UserStatus, utcnow
-from app.visits.exceptions import ScheduleConflict, VisitNotFound
+from app.visits.exceptions import ScheduleBusy, ScheduleConflict, VisitNotFound
 from app.visits.models import Visit, VisitStatus
 from app.visits.schemas import VisitCreate, VisitUpdate
 
@@ -50,14 +56,42 @@ async def resolve_technician(
     return await ensure_assignable_technician(pool=pool, technician_id=requested)
 
 
-async def ensure_schedule_free(
-    *,
-    technician_id: PydanticObjectId,
-    start: datetime | None,
-    end: datetime | None,
-    exclude_visit_id: PydanticObjectId | None = None,
-) -> None:
-    """A scheduled visit needs start < end and no overlap with the technician's other ones."""
+# A technician's schedule is changed by one request at a time: the check for overlaps and the
+# write that follows it run under a lease on a per-technician document, so two overlapping visits
+# created at once cannot both pass the check (on any number of API instances).
+SCHEDULE_LEASE = timedelta(seconds=30)
+SCHEDULE_WAIT_SECONDS = 5.0
+SCHEDULE_POLL_SECONDS = 0.01
+
+
+def _schedule_lease_name(technician_id: PydanticObjectId) -> str:
+    return f"technician-schedule:{technician_id}"
+
+
+@asynccontextmanager
+async def technician_schedule(technician_id: PydanticObjectId) -> AsyncIterator[None]:
+    """Hold the technician's schedule while checking for overlaps and writing visits."""
+    name, holder = _schedule_lease_name(technician_id), uuid4().hex
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + SCHEDULE_WAIT_SECONDS
+    while not await acquire_lease(name, duration=SCHEDULE_LEASE, holder=holder):
+        if loop.time() >= deadline:
+            raise ScheduleBusy
+        await asyncio.sleep(SCHEDULE_POLL_SECONDS)
+    try:
+        yield
+    finally:
+        await release_lease(name, holder=holder)
+
+
+@dataclass(frozen=True)
+class Window:
+    start: datetime
+    end: datetime
+
+
+def validate_window(start: datetime | None, end: datetime | None) -> Window:
+    """A scheduled visit needs both ends, start before end (422 otherwise)."""
     if start is None or end is None:
         raise InvalidInput(
             loc=["body", "scheduledStart"],
@@ -67,28 +101,69 @@ async def ensure_schedule_free(
         raise InvalidInput(
             loc=["body", "scheduledEnd"], msg="scheduledEnd must be after scheduledStart."
         )
+    return Window(start, end)
+
+
+async def find_overlaps(
+    *,
+    technician_id: PydanticObjectId,
+    windows: Sequence[Window],
+    exclude: dict[str, Any] | None = None,
+) -> list[list[Visit]]:
+    """For each window, the technician's scheduled visits overlapping it (one query for all)."""
+    if not windows:
+        return []
     query: dict[str, Any] = {
         "technician_id": technician_id,
         "status": VisitStatus.SCHEDULED,
         # Half-open windows: a visit ending exactly when another starts does not overlap it.
-        "scheduled_start": {"$lt": end},
-        "scheduled_end": {"$gt": start},
+        "scheduled_start": {"$lt": max(window.end for window in windows)},
+        "scheduled_end": {"$gt": min(window.start for window in windows)},
     }
-    if exclude_visit_id is not None:
-        query["_id"] = {"$ne": exclude_visit_id}
-    conflicts = await Visit.find(query).sort([("scheduled_start", 1)]).limit(50).to_list()
+    if exclude:
+        query = {"$and": [query, {"$nor": [exclude]}]}
+    busy = await Visit.find(query).sort([("scheduled_start", 1), ("_id", 1)]).to_list()
+    return [
+        [
+            visit
+            for visit in busy
+            if visit.scheduled_start < window.end and visit.scheduled_end > window.start
+        ]
+        for window in windows
+    ]
+
+
+async def schedule_conflict(*, conflicts: Sequence[Visit], viewer: User | None) -> ScheduleConflict:
+    """The 409, listing only the conflicting visits the viewer may see, and counting all."""
+    unique = list({visit.id: visit for visit in conflicts}.values())
+    visible = await pools_service.visible_pool_ids(user=viewer) if viewer else []
+    shown = [visit.id for visit in unique if visible is None or visit.pool_id in visible]
+    return ScheduleConflict(shown, conflict_count=len(unique))
+
+
+async def ensure_schedule_free(
+    *,
+    technician_id: PydanticObjectId,
+    start: datetime | None,
+    end: datetime | None,
+    viewer: User | None,
+    exclude_visit_id: PydanticObjectId | None = None,
+) -> None:
+    """No overlap with the technician's other scheduled visits (409 otherwise).
+
+    Call it while holding `technician_schedule(technician_id)`.
+    """
+    window = validate_window(start, end)
+    exclude = {"_id": exclude_visit_id} if exclude_visit_id is not None else None
+    [conflicts] = await find_overlaps(technician_id=technician_id, windows=[window], exclude=exclude)
     if conflicts:
-        raise ScheduleConflict([visit.id for visit in conflicts])
+        raise await schedule_conflict(conflicts=conflicts, viewer=viewer)
 
 
 async def create(*, data: VisitCreate, actor: User) -> Visit:
     """Plan or log a visit (pool manage, or an assigned technician for themselves)."""
     pool = await pools_service.get_accessible(pool_id=data.pool_id, user=actor)
     technician = await resolve_technician(pool=pool, requested=data.technician_id, actor=actor)
-    if data.status is VisitStatus.SCHEDULED:
-        await ensure_schedule_free(
-            technician_id=technician.id, start=data.scheduled_start, end=data.scheduled_end
-        )
     visited_at = data.visited_at
     if visited_at is None and data.status is VisitStatus.COMPLETED:
         visited_at = utcnow()
@@ -98,7 +173,18 @@ async def create(*, data: VisitCreate, actor: User) -> Visit:
         visited_at=visited_at,
     )
     visit.refresh_occurs_at()
-    await visit.insert()
+    if data.status is VisitStatus.SCHEDULED:
+        validate_window(data.scheduled_start, data.scheduled_end)
+        async with technician_schedule(technician.id):
+            await ensure_schedule_free(
+                technician_id=technician.id,
+                start=data.scheduled_start,
+                end=data.scheduled_end,
+                viewer=actor,
+            )
+            await visit.insert()
+    else:
+        await visit.insert()
     await audit_service.record(
         actor=actor,
         action="visit.create",
@@ -162,15 +248,21 @@ async def update(*, visit: Visit, pool: Pool, data: VisitUpdate, actor: User) ->
     if merged.status is VisitStatus.COMPLETED and merged.visited_at is None:
         # Completing a planned visit is the usual path: it gets a visit time, as on create.
         changes["visited_at"] = merged.visited_at = utcnow()
-    if merged.status is VisitStatus.SCHEDULED:
-        await ensure_schedule_free(
-            technician_id=merged.technician_id,
-            start=merged.scheduled_start,
-            end=merged.scheduled_end,
-            exclude_visit_id=visit.id,
-        )
     merged.refresh_occurs_at()
-    await visit.set({**changes, "occurs_at": merged.occurs_at, "updated_at": utcnow()})
+    update = {**changes, "occurs_at": merged.occurs_at, "updated_at": utcnow()}
+    if merged.status is VisitStatus.SCHEDULED:
+        validate_window(merged.scheduled_start, merged.scheduled_end)
+        async with technician_schedule(merged.technician_id):
+            await ensure_schedule_free(
+                technician_id=merged.technician_id,
+                start=merged.scheduled_start,
+                end=merged.scheduled_end,
+                viewer=actor,
+                exclude_visit_id=visit.id,
+            )
+            await visit.set(update)
+    else:
+        await visit.set(update)
     await audit_service.record(
         actor=actor,
         action="visit.update",
