@@ -91,7 +91,11 @@ class Visit(Document):
                 sparse=True,
             ),
             IndexModel(
-                [("service_plan_id", ASCENDING), ("status", ASCENDING), ("scheduled_start", ASCENDING)],
+                [
+                    ("service_plan_id", ASCENDING),
+                    ("status", ASCENDING),
+                    ("scheduled_start", ASCENDING),
+                ],
                 name="plan_schedule",
             ),
             IndexModel([("scheduled_start", ASCENDING), ("_id", ASCENDING)], name="agenda"),

@@ -58,6 +58,11 @@ class VisitUpdate(PartialUpdate):
     chemicals_added: Chemicals | None = None
 
 
+class TaskOut(ApiOutput):
+    name: str
+    done: bool
+
+
 class VisitOut(ApiOutput):
     id: PydanticObjectId
     pool_id: PydanticObjectId
@@ -70,6 +75,9 @@ class VisitOut(ApiOutput):
     observations: str | None
     chemicals_added: list[ChemicalOut]
     pool_values_id: PydanticObjectId | None
+    service_plan_id: PydanticObjectId | None
+    tasks: list[TaskOut]
+    price_cents: int | None
     created_at: UtcDatetime
     updated_at: UtcDatetime
 

@@ -155,7 +155,9 @@ async def ensure_schedule_free(
     """
     window = validate_window(start, end)
     exclude = {"_id": exclude_visit_id} if exclude_visit_id is not None else None
-    [conflicts] = await find_overlaps(technician_id=technician_id, windows=[window], exclude=exclude)
+    [conflicts] = await find_overlaps(
+        technician_id=technician_id, windows=[window], exclude=exclude
+    )
     if conflicts:
         raise await schedule_conflict(conflicts=conflicts, viewer=viewer)
 

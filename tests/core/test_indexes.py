@@ -60,7 +60,10 @@ EXPECTED = {
             {},
         ),
         "pool_values": ([("pool_values_id", 1)], {}),
-        "one_visit_per_plan_occurrence": ([("occurrence_key", 1)], {"unique": True, "sparse": True}),
+        "one_visit_per_plan_occurrence": (
+            [("occurrence_key", 1)],
+            {"unique": True, "sparse": True},
+        ),
         "plan_schedule": ([("service_plan_id", 1), ("status", 1), ("scheduled_start", 1)], {}),
         "agenda": ([("scheduled_start", 1), ("_id", 1)], {}),
         "pool_schedule": ([("pool_id", 1), ("status", 1), ("scheduled_start", 1)], {}),

@@ -42,6 +42,7 @@ POOL_FIELDS = {
     "poolType",
     "indoor",
     "notes",
+    "timezone",
     "createdAt",
     "updatedAt",
 }

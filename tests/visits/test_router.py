@@ -32,6 +32,9 @@ VISIT_FIELDS = {
     "observations",
     "chemicalsAdded",
     "poolValuesId",
+    "servicePlanId",
+    "tasks",
+    "priceCents",
     "createdAt",
     "updatedAt",
 }
