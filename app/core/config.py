@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     login_max_failures_per_email: int = 5
     login_max_failures_per_ip: int = 20
     login_failure_window_minutes: int = 15
+    schedule_horizon_days: int = Field(default=56, ge=1, le=366)
+    scheduler_interval_seconds: int = Field(default=3600, ge=10, le=24 * 3600)
     # Off in tests that drive the workers themselves; on everywhere else.
     background_jobs_enabled: bool = True
 
