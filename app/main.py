@@ -25,6 +25,7 @@ from app.health.service import APP_VERSION
 from app.invites.router import router as invites_router
 from app.messaging.router import router as messaging_router
 from app.photos.router import router as photos_router
+from app.plans.router import router as plans_router
 from app.pools.router import router as pools_router
 from app.readings.router import router as readings_router
 from app.users import service as users_service
@@ -43,6 +44,7 @@ ROUTERS = [
     alerts_router,
     readings_router,
     visits_router,
+    plans_router,
     photos_router,
     messaging_router,
     audit_router,

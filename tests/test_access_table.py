@@ -220,6 +220,12 @@ ACCESS: dict[RouteKey, dict[str, str]] = {
     # the author, admin; the pool owner sees the message but may not edit it
     ("PATCH", "/messages/{messageId}"): {**POOL_ACCESS, "pool_owner": "403"},
     ("POST", "/threads/{threadId}/messages/{messageId}/photos"): POOL_ACCESS,
+    # --- service plans (§15); the world's plan is the assigned technician's, Mondays 09:00
+    ("POST", "/pools/{poolId}/service-plans"): POOL_MANAGE,
+    ("GET", "/pools/{poolId}/service-plans"): POOL_ACCESS,
+    ("GET", "/service-plans/{planId}"): POOL_ACCESS,
+    ("PATCH", "/service-plans/{planId}"): POOL_MANAGE,
+    ("DELETE", "/service-plans/{planId}"): POOL_MANAGE,
     # --- audit (§13)
     ("GET", "/audit"): ADMIN_ONLY,
     ("GET", "/audit/{auditEventId}"): ADMIN_ONLY,
@@ -303,6 +309,20 @@ async def world(
         json={"subject": "Cloudy water", "body": "The water looks cloudy since Monday."},
     )
     photo = await _call(client, "POST", f"/photos/pools/{pool.id}", owner, **_png())
+    plan = await _call(
+        client,
+        "POST",
+        f"/pools/{pool.id}/service-plans",
+        owner,
+        json={
+            "technicianId": str(technician.user.id),
+            "weekday": 1,
+            "startTime": "09:00",
+            "durationMinutes": 60,
+            "startsOn": "2026-01-01",
+            "checklist": ["skim", "brush walls"],
+        },
+    )
     await _call(client, "POST", f"/photos/users/{technician.user.id}/profile", technician, **_png())
     audit_event = await AuditEvent.find_one({})
     assert audit_event is not None, "the world needs an audit event"
@@ -319,6 +339,7 @@ async def world(
             "thread": created["thread"]["id"],
             "message": created["message"]["id"],
             "photo": photo["id"],
+            "service_plan": plan["id"],
             "audit_event": str(audit_event.id),
         },
         emails={
@@ -417,6 +438,16 @@ CONTENT: dict[RouteKey, Callable[[World], dict[str, Any]]] = {
     ("POST", "/threads/{threadId}/messages"): lambda w: {"json": {"body": "Checking tomorrow."}},
     ("PATCH", "/messages/{messageId}"): lambda w: {"json": {"body": "Edited: since Sunday."}},
     ("POST", "/threads/{threadId}/messages/{messageId}/photos"): lambda w: _png(),
+    ("POST", "/pools/{poolId}/service-plans"): lambda w: {
+        "json": {
+            "technicianId": w.ids["assigned_technician"],
+            "weekday": 3,
+            "startTime": "14:00",
+            "durationMinutes": 90,
+            "startsOn": "2026-01-01",
+        }
+    },
+    ("PATCH", "/service-plans/{planId}"): lambda w: {"json": {"startTime": "10:30"}},
 }
 
 

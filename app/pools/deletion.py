@@ -10,6 +10,7 @@ from app.core.storage import BlobStorage
 from app.invites import service as invites_service
 from app.messaging import service as messaging_service
 from app.photos import service as photos_service
+from app.plans import service as plans_service
 from app.pools.models import Pool
 from app.readings import service as readings_service
 from app.users.models import User
@@ -20,6 +21,7 @@ async def delete_pool(*, pool: Pool, actor: User, storage: BlobStorage) -> None:
     """Remove the pool first (so nothing new can attach to it), then its dependents."""
     await pool.delete()
     await invites_service.delete_for_pool(pool_id=pool.id)
+    await plans_service.delete_for_pool(pool_id=pool.id)
     await visits_service.delete_for_pool(pool_id=pool.id)
     await readings_service.delete_for_pool(pool_id=pool.id)
     await alerts_service.delete_for_pool(pool_id=pool.id)

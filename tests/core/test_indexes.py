@@ -68,6 +68,11 @@ EXPECTED = {
         "agenda": ([("scheduled_start", 1), ("_id", 1)], {}),
         "pool_schedule": ([("pool_id", 1), ("status", 1), ("scheduled_start", 1)], {}),
     },
+    "service_plans": {
+        "pool_created": ([("pool_id", 1), ("created_at", -1), ("_id", -1)], {}),
+        "technician_pool_active": ([("technician_id", 1), ("pool_id", 1), ("active", 1)], {}),
+        "active": ([("active", 1), ("_id", 1)], {}),
+    },
     "alert_configs": {
         "one_config_per_pool": ([("pool_id", 1)], {"unique": True}),
     },

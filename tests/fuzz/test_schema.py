@@ -116,8 +116,20 @@ def _build_pool_world(client: asgi.ASGIClient, prefix: str) -> dict[str, str]:
         headers=as_owner,
         json={"technicianEmail": spare["user"]["email"]},
     )
+    plan_body = {
+        "technicianId": technician["user"]["id"],
+        "weekday": 1,
+        "startTime": "09:00",
+        "durationMinutes": 60,
+        "startsOn": "2026-01-01",
+        "checklist": ["skim"],
+    }
+    plan = _send(
+        client, "POST", f"/pools/{pool['id']}/service-plans", headers=as_owner, json=plan_body
+    )
     return {
         "pool": pool["id"],
+        "service_plan": plan["id"],
         "owner": owner["user"]["id"],
         "assigned_technician": technician["user"]["id"],
         "invite": pending["id"],
