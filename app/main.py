@@ -3,6 +3,7 @@
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -25,6 +26,7 @@ from app.health.service import APP_VERSION
 from app.invites.router import router as invites_router
 from app.messaging.router import router as messaging_router
 from app.photos.router import router as photos_router
+from app.plans import service as plans_service
 from app.plans.router import router as plans_router
 from app.pools.router import router as pools_router
 from app.readings.router import router as readings_router
@@ -62,7 +64,13 @@ DESCRIPTION = (
 
 def background_jobs(settings: Settings) -> list[PeriodicJob]:
     """The periodic jobs every API instance runs (each coordinates through MongoDB leases)."""
-    return []
+    return [
+        PeriodicJob(
+            name=plans_service.HORIZON_JOB,
+            interval_seconds=settings.scheduler_interval_seconds,
+            run=partial(plans_service.run_horizon_job, settings=settings),
+        )
+    ]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -8,7 +8,7 @@ and a plan's new occurrences are written in one bulk insert. The unique
 
 import logging
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,6 +20,7 @@ from pymongo.errors import BulkWriteError
 from app.audit import service as audit_service
 from app.core.config import Settings
 from app.core.errors import Forbidden, InvalidInput
+from app.core.jobs import INSTANCE_ID, run_exclusively
 from app.plans.exceptions import ServicePlanNotFound
 from app.plans.models import ServicePlan
 from app.plans.schedule import Occurrence, Recurrence, occurrences
@@ -35,6 +36,7 @@ logger = logging.getLogger(__name__)
 NEWEST_FIRST = [("created_at", -1), ("_id", -1)]
 DUPLICATE_KEY = 11000
 JOB_BATCH = 100
+HORIZON_JOB = "service-plan-horizon"
 
 
 class _IdOnly(BaseModel):
@@ -358,3 +360,14 @@ async def extend_horizon(*, horizon_days: int) -> int:
                     logger.exception("service plan horizon failed", extra={"plan": str(plan.id)})
             done += 1
         last_id = batch[-1].id
+
+
+async def run_horizon_job(*, settings: Settings, holder: str = INSTANCE_ID) -> bool:
+    """One tick of the horizon job, on one instance at a time; False when another holds it."""
+    # The lease outlives a slow tick, and an instance that dies frees it within an interval.
+    duration = timedelta(seconds=max(settings.scheduler_interval_seconds, 60))
+
+    async def work() -> None:
+        await extend_horizon(horizon_days=settings.schedule_horizon_days)
+
+    return await run_exclusively(HORIZON_JOB, work, duration=duration, holder=holder)

@@ -39,6 +39,7 @@ async def list_visits(
     pool_id: Annotated[PydanticObjectId | None, Query(alias="poolId")] = None,
     technician_id: Annotated[PydanticObjectId | None, Query(alias="technicianId")] = None,
     status: VisitStatus | None = None,
+    service_plan_id: Annotated[PydanticObjectId | None, Query(alias="servicePlanId")] = None,
     since: Annotated[UtcDatetime | None, Query(alias="from")] = None,
     until: Annotated[UtcDatetime | None, Query(alias="to")] = None,
 ) -> Page[VisitOut]:
@@ -48,6 +49,7 @@ async def list_visits(
         pool_id=pool_id,
         technician_id=technician_id,
         status=status,
+        service_plan_id=service_plan_id,
         since=since,
         until=until,
     )

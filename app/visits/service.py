@@ -204,11 +204,17 @@ async def list_(
     pool_id: PydanticObjectId | None = None,
     technician_id: PydanticObjectId | None = None,
     status: VisitStatus | None = None,
+    service_plan_id: PydanticObjectId | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
 ) -> FindMany[Visit]:
     """Visits of the pools the viewer may see, newest first."""
-    filters = {"pool_id": pool_id, "technician_id": technician_id, "status": status}
+    filters = {
+        "pool_id": pool_id,
+        "technician_id": technician_id,
+        "status": status,
+        "service_plan_id": service_plan_id,
+    }
     query = all_of(
         await pools_service.visible_pools_condition(user=viewer),
         *({field: value} for field, value in filters.items() if value is not None),
