@@ -24,6 +24,7 @@ from typing import Any
 
 import httpx
 import pytest
+from beanie import PydanticObjectId
 from fastapi import FastAPI
 from starlette.routing import Mount
 
@@ -32,6 +33,7 @@ from app.auth import sessions
 from app.core.openapi import DOCS_ASSETS_PATH
 from app.pools.models import Pool
 from app.users.models import Role, User
+from app.visits.models import Visit
 from tests.conftest import Caller
 from tests.factories import DEFAULT_PASSWORD, PATH_PARAMS, make_image, make_invite, make_user
 
@@ -226,6 +228,8 @@ ACCESS: dict[RouteKey, dict[str, str]] = {
     ("GET", "/service-plans/{planId}"): POOL_ACCESS,
     ("PATCH", "/service-plans/{planId}"): POOL_MANAGE,
     ("DELETE", "/service-plans/{planId}"): POOL_MANAGE,
+    # the world's plan occurrence (scheduled, the assigned technician's): manage, its technician
+    ("POST", "/visits/{visitId}/complete"): POOL_ACCESS,
     # --- audit (§13)
     ("GET", "/audit"): ADMIN_ONLY,
     ("GET", "/audit/{auditEventId}"): ADMIN_ONLY,
@@ -324,6 +328,8 @@ async def world(
         },
     )
     await _call(client, "POST", f"/photos/users/{technician.user.id}/profile", technician, **_png())
+    occurrence = await Visit.find_one({"service_plan_id": PydanticObjectId(plan["id"])})
+    assert occurrence is not None, "the world needs a scheduled plan occurrence"
     audit_event = await AuditEvent.find_one({})
     assert audit_event is not None, "the world needs an audit event"
     _, refresh_token = await sessions.start(user_id=owner.user.id, ttl=timedelta(days=1))
@@ -340,6 +346,7 @@ async def world(
             "message": created["message"]["id"],
             "photo": photo["id"],
             "service_plan": plan["id"],
+            "scheduled_visit": str(occurrence.id),
             "audit_event": str(audit_event.id),
         },
         emails={
@@ -354,6 +361,7 @@ async def world(
 
 PATH_PARAM_OVERRIDES: dict[RouteKey, dict[str, str]] = {
     ("GET", "/pools/user/{userId}"): {"userId": "pool_owner"},  # a user who owns the pool
+    ("POST", "/visits/{visitId}/complete"): {"visitId": "scheduled_visit"},
 }
 
 
@@ -448,6 +456,9 @@ CONTENT: dict[RouteKey, Callable[[World], dict[str, Any]]] = {
         }
     },
     ("PATCH", "/service-plans/{planId}"): lambda w: {"json": {"startTime": "10:30"}},
+    ("POST", "/visits/{visitId}/complete"): lambda w: {
+        "json": {"tasksDone": ["skim"], "readings": {"ph": 7.4, "chlorine": 1.5}}
+    },
 }
 
 

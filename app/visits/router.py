@@ -16,7 +16,15 @@ from app.readings.schemas import PoolValuesOut
 from app.visits import service, workflow
 from app.visits.dependencies import AccessibleVisit
 from app.visits.models import VisitStatus
-from app.visits.schemas import VisitCreate, VisitOut, VisitRecord, VisitRecorded, VisitUpdate
+from app.visits.schemas import (
+    VisitComplete,
+    VisitCompleted,
+    VisitCreate,
+    VisitOut,
+    VisitRecord,
+    VisitRecorded,
+    VisitUpdate,
+)
 
 router = APIRouter(tags=["visits"])
 
@@ -105,6 +113,27 @@ async def record_pool_visit(
         visit=VisitOut.model_validate(recorded.visit),
         pool_values=PoolValuesOut.model_validate(recorded.pool_values),
         alerts=[AlertOut.model_validate(alert) for alert in recorded.alerts],
+    )
+
+
+@router.post(
+    "/visits/{visitId}/complete",
+    response_model=VisitCompleted,
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+async def complete_visit(
+    found: AccessibleVisit, data: VisitComplete, actor: CurrentUser
+) -> VisitCompleted:
+    """Complete a scheduled visit with its readings (the visit's technician, pool manage)."""
+    visit, pool = found
+    completed = await workflow.complete_visit(visit=visit, pool=pool, data=data, actor=actor)
+    return VisitCompleted(
+        visit=VisitOut.model_validate(completed.visit),
+        pool_values=(
+            PoolValuesOut.model_validate(completed.pool_values) if completed.pool_values else None
+        ),
+        alerts=[AlertOut.model_validate(alert) for alert in completed.alerts],
+        water_balance=None,
     )
 
 

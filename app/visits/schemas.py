@@ -1,6 +1,6 @@
 """Visit bodies, and the visit workflow's request and response."""
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from beanie import PydanticObjectId
 from pydantic import Field, StringConstraints
@@ -104,3 +104,29 @@ class VisitRecorded(ApiOutput):
     visit: VisitOut
     pool_values: PoolValuesOut
     alerts: list[AlertOut]
+
+
+TaskName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+
+
+class VisitComplete(ApiInput):
+    """Completing a scheduled visit, with what was done and, optionally, the readings taken."""
+
+    visited_at: UtcDatetime | None = Field(default=None, description="Defaults to now.")
+    pool_health: PoolHealth | None = Field(
+        default=None, description="Derived from the readings against the alert config if omitted."
+    )
+    observations: Observations | None = None
+    chemicals_added: Chemicals | None = None
+    tasks_done: Annotated[list[TaskName], Field(max_length=20)] = Field(
+        default_factory=list, description="Names of the visit's tasks that were done."
+    )
+    readings: Readings | None = None
+
+
+class VisitCompleted(ApiOutput):
+    visit: VisitOut
+    pool_values: PoolValuesOut | None
+    alerts: list[AlertOut]
+    # §16: filled in by the chemistry module for the readings (null until it is wired in).
+    water_balance: dict[str, Any] | None = None

@@ -195,6 +195,8 @@ async def create(*, data: VisitCreate, actor: User) -> Visit:
         pool_id=pool.id,
         changes=data.model_fields_set - {"pool_id"},
     )
+    if visit.status is VisitStatus.COMPLETED:
+        await on_completed(visit=visit, pool=pool, actor=actor)
     return visit
 
 
@@ -258,6 +260,9 @@ async def update(*, visit: Visit, pool: Pool, data: VisitUpdate, actor: User) ->
         changes["visited_at"] = merged.visited_at = utcnow()
     merged.refresh_occurs_at()
     update = {**changes, "occurs_at": merged.occurs_at, "updated_at": utcnow()}
+    becomes_completed = (
+        merged.status is VisitStatus.COMPLETED and visit.status is not VisitStatus.COMPLETED
+    )
     if merged.status is VisitStatus.SCHEDULED:
         validate_window(merged.scheduled_start, merged.scheduled_end)
         async with technician_schedule(merged.technician_id):
@@ -279,6 +284,8 @@ async def update(*, visit: Visit, pool: Pool, data: VisitUpdate, actor: User) ->
         pool_id=pool.id,
         changes=changes,
     )
+    if becomes_completed:
+        await on_completed(visit=visit, pool=pool, actor=actor)
     return visit
 
 
@@ -300,6 +307,14 @@ async def delete(*, visit: Visit, pool: Pool, actor: User, storage: BlobStorage)
         resource_id=visit.id,
         pool_id=pool.id,
     )
+
+
+async def on_completed(*, visit: Visit, pool: Pool, actor: User) -> None:
+    """A visit became `completed` (by any route): the one place `visit.completed` (§17) starts.
+
+    Integration point: the notifications domain publishes its event from here. It is called
+    once per transition, after the write that made the visit completed.
+    """
 
 
 async def forget_pool_values(*, pool_values_id: PydanticObjectId) -> None:
