@@ -230,6 +230,7 @@ ACCESS: dict[RouteKey, dict[str, str]] = {
     ("DELETE", "/service-plans/{planId}"): POOL_MANAGE,
     # the world's plan occurrence (scheduled, the assigned technician's): manage, its technician
     ("POST", "/visits/{visitId}/complete"): POOL_ACCESS,
+    ("GET", "/agenda"): AUTHENTICATED,  # scoped list over a window
     # --- audit (§13)
     ("GET", "/audit"): ADMIN_ONLY,
     ("GET", "/audit/{auditEventId}"): ADMIN_ONLY,
@@ -456,6 +457,9 @@ CONTENT: dict[RouteKey, Callable[[World], dict[str, Any]]] = {
         }
     },
     ("PATCH", "/service-plans/{planId}"): lambda w: {"json": {"startTime": "10:30"}},
+    ("GET", "/agenda"): lambda w: {
+        "params": {"from": "2026-11-01T00:00:00Z", "to": "2026-12-01T00:00:00Z"}
+    },
     ("POST", "/visits/{visitId}/complete"): lambda w: {
         "json": {"tasksDone": ["skim"], "readings": {"ph": 7.4, "chlorine": 1.5}}
     },

@@ -9,14 +9,16 @@ from app.alerts.schemas import AlertOut
 from app.auth.dependencies import CurrentUser
 from app.core.dependencies import StorageDep
 from app.core.errors import problem_responses
-from app.core.pagination import Pagination, paginate
+from app.core.pagination import Pagination, paginate, paginate_presented
 from app.core.schemas import Page, UtcDatetime
 from app.pools.dependencies import AccessiblePool
 from app.readings.schemas import PoolValuesOut
 from app.visits import service, workflow
 from app.visits.dependencies import AccessibleVisit
-from app.visits.models import VisitStatus
+from app.visits.models import Visit, VisitStatus
 from app.visits.schemas import (
+    AgendaItem,
+    AgendaPool,
     VisitComplete,
     VisitCompleted,
     VisitCreate,
@@ -62,6 +64,38 @@ async def list_visits(
         until=until,
     )
     return await paginate(query, page, VisitOut.model_validate)
+
+
+@router.get("/agenda", response_model=Page[AgendaItem], responses=problem_responses(401, 403, 422))
+async def read_agenda(
+    viewer: CurrentUser,
+    page: Pagination,
+    since: Annotated[UtcDatetime, Query(alias="from")],
+    until: Annotated[UtcDatetime, Query(alias="to")],
+    technician_id: Annotated[PydanticObjectId | None, Query(alias="technicianId")] = None,
+    include_cancelled: Annotated[bool, Query(alias="includeCancelled")] = False,
+) -> Page[AgendaItem]:
+    """Visits starting in [from, to), earliest first, with their pool (at most 31 days)."""
+    agenda = await service.agenda(
+        viewer=viewer,
+        since=since,
+        until=until,
+        technician_id=technician_id,
+        include_cancelled=include_cancelled,
+    )
+
+    async def present(visits: list[Visit]) -> list[AgendaItem]:
+        pools = await service.pools_of(visits=visits, known=agenda.known_pools)
+        return [
+            AgendaItem(
+                visit=VisitOut.model_validate(visit),
+                pool=AgendaPool.model_validate(pools[visit.pool_id]),
+            )
+            for visit in visits
+            if visit.pool_id in pools
+        ]
+
+    return await paginate_presented(agenda.visits, page, present)
 
 
 @router.get(

@@ -130,3 +130,15 @@ class VisitCompleted(ApiOutput):
     alerts: list[AlertOut]
     # §16: filled in by the chemistry module for the readings (null until it is wired in).
     water_balance: dict[str, Any] | None = None
+
+
+class AgendaPool(ApiOutput):
+    id: PydanticObjectId
+    name: str
+    address: str | None
+    timezone: str
+
+
+class AgendaItem(ApiOutput):
+    visit: VisitOut
+    pool: AgendaPool

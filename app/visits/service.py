@@ -225,6 +225,64 @@ async def list_(
     return Visit.find(query).sort(NEWEST_FIRST)
 
 
+AGENDA_MAX_SPAN = timedelta(days=31)
+EARLIEST_FIRST = [("scheduled_start", 1), ("_id", 1)]
+
+
+@dataclass(frozen=True)
+class Agenda:
+    """The agenda's visit query, and the pools already loaded to scope it (None for admins)."""
+
+    visits: FindMany[Visit]
+    known_pools: dict[PydanticObjectId, Pool] | None
+
+
+async def agenda(
+    *,
+    viewer: User,
+    since: datetime,
+    until: datetime,
+    technician_id: PydanticObjectId | None = None,
+    include_cancelled: bool = False,
+) -> Agenda:
+    """Visits starting in [since, until), earliest first, scoped like the visit list.
+
+    A technician sees their own visits at pools they still have access to, an owner the visits
+    at their pools, an admin all. The pools that scope the query are kept for the summaries.
+    """
+    if not since < until:
+        raise InvalidInput(loc=["query", "to"], msg="`to` must be after `from`.")
+    if until - since > AGENDA_MAX_SPAN:
+        raise InvalidInput(loc=["query", "to"], msg="The agenda spans at most 31 days.")
+    if viewer.role is Role.TECHNICIAN:
+        if technician_id is not None and technician_id != viewer.id:
+            raise Forbidden("Technicians see only their own agenda.")
+        technician_id = viewer.id
+    conditions: list[dict[str, Any]] = [{"scheduled_start": {"$gte": since, "$lt": until}}]
+    if not include_cancelled:
+        conditions.append({"status": {"$ne": VisitStatus.CANCELLED}})
+    if technician_id is not None:
+        conditions.append({"technician_id": technician_id})
+    known: dict[PydanticObjectId, Pool] | None = None
+    if viewer.role is not Role.ADMIN:
+        pools = await Pool.find(pools_service.visible_filter(user=viewer)).to_list()
+        known = {pool.id: pool for pool in pools}
+        conditions.append({"pool_id": {"$in": list(known)}})
+    return Agenda(visits=Visit.find(all_of(*conditions)).sort(EARLIEST_FIRST), known_pools=known)
+
+
+async def pools_of(
+    *, visits: Sequence[Visit], known: dict[PydanticObjectId, Pool] | None
+) -> dict[PydanticObjectId, Pool]:
+    """The pools of a page of visits: from `known`, else in one query."""
+    if known is not None:
+        return known
+    ids = list({visit.pool_id for visit in visits})
+    if not ids:
+        return {}
+    return {pool.id: pool for pool in await Pool.find({"_id": {"$in": ids}}).to_list()}
+
+
 def list_for_pool(*, pool_id: PydanticObjectId) -> FindMany[Visit]:
     """A pool's visits, newest first."""
     return Visit.find({"pool_id": pool_id}).sort(NEWEST_FIRST)
