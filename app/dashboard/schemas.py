@@ -26,6 +26,13 @@ class LastVisit(ApiOutput):
     observations: str | None
 
 
+class NextVisit(ApiOutput):
+    id: PydanticObjectId
+    scheduled_start: UtcDatetime
+    scheduled_end: UtcDatetime
+    technician_id: PydanticObjectId
+
+
 class Dashboard(ApiOutput):
     pool: PoolOut
     owner: UserSummary
@@ -34,3 +41,4 @@ class Dashboard(ApiOutput):
     last_visit: LastVisit | None
     active_alerts: list[AlertOut]
     alert_config: AlertConfigOut
+    next_visit: NextVisit | None = None

@@ -1,11 +1,12 @@
 """The pool dashboard, in three database round trips whatever the pool's history.
 
-Round trips: (1) the pool, loaded by the access dependency; (2) its latest completed visit,
-an index-backed sorted find; (3) one aggregation on the pool joining its owner, that visit's
+Round trips: (1) the pool, loaded by the access dependency; (2) one aggregation on the pool's
+visits that picks its latest completed visit and its next scheduled one (a `$facet` of two
+sorted, limited branches); (3) one aggregation on the pool joining its owner, that visit's
 technician, its alert config, its open alerts and its latest readings (through the pool's
-latest-readings pointer). Every join is an indexed equality lookup. A find rather than an
-aggregation for (2) also keeps the embedded store fast: its `aggregate` copies the whole
-collection before matching.
+latest-readings pointer). Every join is an indexed equality lookup. The embedded store's
+`aggregate` copies the collection before matching, so (2) costs more there than a find would;
+a sub-pipeline `$lookup`, which would fold (2) into (3), is not supported by it.
 """
 
 from typing import Any
@@ -13,11 +14,11 @@ from typing import Any
 from app.alerts import service as alerts_service
 from app.alerts.models import Alert, AlertConfig, AlertStatus
 from app.alerts.schemas import AlertConfigOut, AlertOut
-from app.dashboard.schemas import Dashboard, LastVisit, LatestReadings
+from app.dashboard.schemas import Dashboard, LastVisit, LatestReadings, NextVisit
 from app.pools.models import Pool
 from app.pools.schemas import PoolOut
 from app.readings.models import PoolValues
-from app.users.models import User
+from app.users.models import User, utcnow
 from app.users.schemas import UserSummary
 from app.visits.models import Visit, VisitStatus
 
@@ -26,9 +27,34 @@ def _lookup(source: str, local: str, foreign: str, into: str) -> dict[str, Any]:
     return {"$lookup": {"from": source, "localField": local, "foreignField": foreign, "as": into}}
 
 
-async def _last_completed_visit(pool: Pool) -> Visit | None:
-    query = {"pool_id": pool.id, "status": VisitStatus.COMPLETED.value}
-    return await Visit.find(query).sort([("occurs_at", -1), ("_id", -1)]).first_or_none()
+async def _last_and_next_visit(pool: Pool) -> tuple[Visit | None, Visit | None]:
+    completed = VisitStatus.COMPLETED.value
+    scheduled = VisitStatus.SCHEDULED.value
+    upcoming = {"status": scheduled, "scheduled_start": {"$gte": utcnow()}}
+    pipeline = [
+        {"$match": {"pool_id": pool.id, "$or": [{"status": completed}, upcoming]}},
+        {
+            "$facet": {
+                "last": [
+                    {"$match": {"status": completed}},
+                    {"$sort": {"occurs_at": -1, "_id": -1}},
+                    {"$limit": 1},
+                ],
+                "next": [
+                    {"$match": {"status": scheduled}},
+                    {"$sort": {"scheduled_start": 1, "_id": 1}},
+                    {"$limit": 1},
+                ],
+            }
+        },
+    ]
+    rows = await Visit.get_motor_collection().aggregate(pipeline).to_list(length=1)
+    row = rows[0] if rows else {}
+    last, upcoming_visits = row.get("last") or [], row.get("next") or []
+    return (
+        Visit.model_validate(last[0]) if last else None,
+        Visit.model_validate(upcoming_visits[0]) if upcoming_visits else None,
+    )
 
 
 def _pool_joins_pipeline(pool: Pool, visit: Visit | None) -> list[dict[str, Any]]:
@@ -47,7 +73,7 @@ def _pool_joins_pipeline(pool: Pool, visit: Visit | None) -> list[dict[str, Any]
 
 async def build(*, pool: Pool) -> Dashboard:
     """The pool, its owner, the last visit and its technician, readings, alerts and config."""
-    visit = await _last_completed_visit(pool)
+    visit, next_visit = await _last_and_next_visit(pool)
     pipeline = _pool_joins_pipeline(pool, visit)
     joined = await Pool.get_motor_collection().aggregate(pipeline).to_list(length=1)
     row = joined[0] if joined else {}
@@ -79,6 +105,7 @@ async def build(*, pool: Pool) -> Dashboard:
             else None
         ),
         last_visit=LastVisit.model_validate(visit) if visit else None,
+        next_visit=NextVisit.model_validate(next_visit) if next_visit else None,
         active_alerts=[
             AlertOut.model_validate(alert) for alert in alerts if alert.status is AlertStatus.ACTIVE
         ],
