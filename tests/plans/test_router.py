@@ -334,6 +334,23 @@ class TestUpdatePlan:
         assert response.status_code == 200
         assert {visit.technician_id for visit in await occurrences(plan["id"])} == {colleague.id}
 
+    async def test_ends_on_and_null_price(self, client, owner: Caller, technician, pool):
+        plan = await create(client, owner, pool, technician)
+        response = await client.patch(
+            f"/service-plans/{plan['id']}",
+            json={"endsOn": in_days(5).isoformat(), "priceCents": None},
+            headers=owner.headers,
+        )
+        assert response.status_code == 200, response.text
+        assert (response.json()["endsOn"], response.json()["priceCents"]) == (
+            in_days(5).isoformat(),
+            None,
+        )
+        [only] = await occurrences(plan["id"])
+        assert only.price_cents is None
+        stored = await ServicePlan.get(PydanticObjectId(plan["id"]))
+        assert stored.ends_on == in_days(5)
+
     async def test_ends_on_before_starts_on(self, client, owner: Caller, technician, pool):
         plan = await create(client, owner, pool, technician)
         response = await client.patch(
