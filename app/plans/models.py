@@ -22,6 +22,9 @@ class ServicePlan(Document):
     price_cents: int | None = None
     active: bool = True
     skipped_dates: list[date] = Field(default_factory=list)
+    # Internal: the last local date up to which occurrences were placed, so a horizon tick skips
+    # plans that are already there. Never part of a response.
+    generated_through: date | None = None
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 
@@ -36,5 +39,8 @@ class ServicePlan(Document):
                 [("technician_id", ASCENDING), ("pool_id", ASCENDING), ("active", ASCENDING)],
                 name="technician_pool_active",
             ),
-            IndexModel([("active", ASCENDING), ("_id", ASCENDING)], name="active"),
+            IndexModel(
+                [("active", ASCENDING), ("generated_through", ASCENDING), ("_id", ASCENDING)],
+                name="active_generated",
+            ),
         ]

@@ -68,6 +68,11 @@ def _recurrence(plan: ServicePlan) -> Recurrence:
     )
 
 
+def horizon_end(pool: Pool, *, now: datetime, horizon_days: int) -> date:
+    """The last local date the horizon reaches for the pool."""
+    return now.astimezone(ZoneInfo(pool.timezone)).date() + timedelta(days=horizon_days)
+
+
 def future_scheduled(plan_ids: list[PydanticObjectId], now: datetime) -> dict[str, Any]:
     """The plans' occurrences still to come and still scheduled: the ones a change replaces."""
     return {
@@ -186,6 +191,7 @@ async def create(
     plan = ServicePlan(id=PydanticObjectId(), pool_id=pool.id, **data.model_dump())
     plan.technician_id = technician.id
     now = utcnow()
+    plan.generated_through = horizon_end(pool, now=now, horizon_days=settings.schedule_horizon_days)
     async with visits_service.technician_schedule(technician.id):
         placement = await _place(
             plan, pool, now=now, horizon_days=settings.schedule_horizon_days, replacing=False
@@ -239,7 +245,14 @@ async def update(
                 conflicts=placement.conflicts, viewer=actor
             )
         await Visit.get_motor_collection().delete_many(future_scheduled([plan.id], now))
-        update = {**changes, "skipped_dates": [], "updated_at": now}
+        update = {
+            **changes,
+            "skipped_dates": [],
+            "generated_through": horizon_end(
+                pool, now=now, horizon_days=settings.schedule_horizon_days
+            ),
+            "updated_at": now,
+        }
         await plan.set(update)
         await _insert_occurrences(merged, placement.to_insert)
     await audit_service.record(
@@ -308,12 +321,20 @@ async def refresh(
     With `replacing`, its future scheduled occurrences are generated anew (the pool's time zone
     changed). The plan is read again under the lease, so a concurrent edit is never undone.
     """
+
+    def needs_work(plan: ServicePlan | None) -> bool:
+        if plan is None or not plan.active:
+            return False
+        reached = plan.generated_through
+        return replacing or reached is None or reached < end
+
+    end = horizon_end(pool, now=utcnow(), horizon_days=horizon_days)
     plan = await ServicePlan.get(plan_id)
-    if plan is None or not plan.active:
+    if not needs_work(plan):
         return
     async with visits_service.technician_schedule(plan.technician_id):
         plan = await ServicePlan.get(plan_id)
-        if plan is None or not plan.active:
+        if not needs_work(plan):
             return
         now = utcnow()
         placement = await _place(
@@ -323,6 +344,9 @@ async def refresh(
             await Visit.get_motor_collection().delete_many(future_scheduled([plan.id], now))
         await _insert_occurrences(plan, placement.to_insert)
         await _record_skipped(plan, placement.overlapping)
+        await ServicePlan.get_motor_collection().update_one(
+            {"_id": plan.id}, {"$set": {"generated_through": _as_datetime(end)}}
+        )
 
 
 async def regenerate_for_pool(*, pool: Pool, horizon_days: int) -> None:
@@ -339,8 +363,16 @@ async def extend_horizon(*, horizon_days: int) -> int:
     """
     done = 0
     last_id: PydanticObjectId | None = None
+    # No pool's local date is later than tomorrow in UTC: plans placed beyond this are done.
+    surely_done = _as_datetime(utcnow().date() + timedelta(days=horizon_days + 1))
     while True:
-        query: dict[str, Any] = {"active": True}
+        query: dict[str, Any] = {
+            "active": True,
+            "$or": [
+                {"generated_through": None},
+                {"generated_through": {"$lt": surely_done}},
+            ],
+        }
         if last_id is not None:
             query["_id"] = {"$gt": last_id}
         batch = await ServicePlan.find(query).sort([("_id", 1)]).limit(JOB_BATCH).to_list()

@@ -71,7 +71,7 @@ EXPECTED = {
     "service_plans": {
         "pool_created": ([("pool_id", 1), ("created_at", -1), ("_id", -1)], {}),
         "technician_pool_active": ([("technician_id", 1), ("pool_id", 1), ("active", 1)], {}),
-        "active": ([("active", 1), ("_id", 1)], {}),
+        "active_generated": ([("active", 1), ("generated_through", 1), ("_id", 1)], {}),
     },
     "alert_configs": {
         "one_config_per_pool": ([("pool_id", 1)], {"unique": True}),
