@@ -9,7 +9,9 @@ import asyncio
 from collections import Counter
 from datetime import time, timedelta
 
+import pytest
 from beanie import PydanticObjectId
+from pymongo.errors import DuplicateKeyError
 
 from app.core.jobs import JobLease
 from app.plans import service as plans_service
@@ -123,3 +125,21 @@ async def test_the_job_is_registered(settings):
     jobs = background_jobs(settings)
     assert [job.name for job in jobs] == [plans_service.HORIZON_JOB]
     assert jobs[0].interval_seconds == settings.scheduler_interval_seconds
+
+
+async def test_the_index_refuses_a_second_occurrence_only(
+    client, owner: Caller, technician: Caller, pool
+):
+    plan_id = await create_plan(client, owner, technician, pool)
+    existing = await Visit.find_one({"service_plan_id": plan_id})
+    copy = Visit(
+        pool_id=pool.id,
+        technician_id=technician.user.id,
+        service_plan_id=plan_id,
+        occurrence_key=existing.occurrence_key,
+    )
+    with pytest.raises(DuplicateKeyError):
+        await copy.insert()
+    # Visits outside any plan never collide in it.
+    await Visit(pool_id=pool.id, technician_id=technician.user.id).insert()
+    await Visit(pool_id=pool.id, technician_id=technician.user.id).insert()
