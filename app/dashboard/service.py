@@ -1,20 +1,26 @@
 """The pool dashboard, in three database round trips whatever the pool's history.
 
-Round trips: (1) the pool, loaded by the access dependency; (2) one aggregation on the pool's
-visits that picks its latest completed visit and its next scheduled one (a `$facet` of two
-sorted, limited branches); (3) one aggregation on the pool joining its owner, that visit's
-technician, its alert config, its open alerts and its latest readings (through the pool's
-latest-readings pointer). Every join is an indexed equality lookup. The embedded store's
-`aggregate` copies the collection before matching, so (2) costs more there than a find would;
-a sub-pipeline `$lookup`, which would fold (2) into (3), is not supported by it.
+Round trips: (1) the pool's latest completed visit and (2) its next scheduled one, two
+index-backed sorted finds sent together; (3) one aggregation on the pool that returns the pool
+itself and joins its owner, that visit's technician, its alert config, its open alerts and its
+latest readings (through the pool's latest-readings pointer). Every join is an indexed equality
+lookup. The access rule is applied to the pool that (3) returns, so no separate load is needed;
+nothing is answered before it passes. Finds rather than an aggregation for (1) and (2) keep the
+embedded store fast: its `aggregate` copies the whole collection before matching (a `$facet`
+over the visits took 775 ms there with 5,000 visits stored, the two finds about 25 ms each).
 """
 
+import asyncio
 from typing import Any
+
+from beanie import PydanticObjectId
 
 from app.alerts import service as alerts_service
 from app.alerts.models import Alert, AlertConfig, AlertStatus
 from app.alerts.schemas import AlertConfigOut, AlertOut
 from app.dashboard.schemas import Dashboard, LastVisit, LatestReadings, NextVisit
+from app.pools import service as pools_service
+from app.pools.exceptions import PoolNotFound
 from app.pools.models import Pool
 from app.pools.schemas import PoolOut
 from app.readings.models import PoolValues
@@ -27,41 +33,27 @@ def _lookup(source: str, local: str, foreign: str, into: str) -> dict[str, Any]:
     return {"$lookup": {"from": source, "localField": local, "foreignField": foreign, "as": into}}
 
 
-async def _last_and_next_visit(pool: Pool) -> tuple[Visit | None, Visit | None]:
-    completed = VisitStatus.COMPLETED.value
-    scheduled = VisitStatus.SCHEDULED.value
-    upcoming = {"status": scheduled, "scheduled_start": {"$gte": utcnow()}}
-    pipeline = [
-        {"$match": {"pool_id": pool.id, "$or": [{"status": completed}, upcoming]}},
-        {
-            "$facet": {
-                "last": [
-                    {"$match": {"status": completed}},
-                    {"$sort": {"occurs_at": -1, "_id": -1}},
-                    {"$limit": 1},
-                ],
-                "next": [
-                    {"$match": {"status": scheduled}},
-                    {"$sort": {"scheduled_start": 1, "_id": 1}},
-                    {"$limit": 1},
-                ],
-            }
-        },
-    ]
-    rows = await Visit.get_motor_collection().aggregate(pipeline).to_list(length=1)
-    row = rows[0] if rows else {}
-    last, upcoming_visits = row.get("last") or [], row.get("next") or []
-    return (
-        Visit.model_validate(last[0]) if last else None,
-        Visit.model_validate(upcoming_visits[0]) if upcoming_visits else None,
-    )
+async def _last_completed_visit(pool_id: PydanticObjectId) -> Visit | None:
+    query = {"pool_id": pool_id, "status": VisitStatus.COMPLETED.value}
+    return await Visit.find(query).sort([("occurs_at", -1), ("_id", -1)]).first_or_none()
 
 
-def _pool_joins_pipeline(pool: Pool, visit: Visit | None) -> list[dict[str, Any]]:
+async def _next_visit(pool_id: PydanticObjectId) -> Visit | None:
+    query = {
+        "pool_id": pool_id,
+        "status": VisitStatus.SCHEDULED.value,
+        "scheduled_start": {"$gte": utcnow()},
+    }
+    return await Visit.find(query).sort([("scheduled_start", 1), ("_id", 1)]).first_or_none()
+
+
+JOINED = ("owner", "technician", "alert_config", "open_alerts", "latest_values")
+
+
+def _pool_joins_pipeline(pool_id: PydanticObjectId, visit: Visit | None) -> list[dict[str, Any]]:
     technician_id = visit.technician_id if visit else None
     return [
-        {"$match": {"_id": pool.id}},
-        {"$project": {"owner_id": 1, "latest_values_id": 1}},
+        {"$match": {"_id": pool_id}},
         {"$addFields": {"visit_technician_id": {"$literal": technician_id}}},
         _lookup(User.Settings.name, "owner_id", "_id", "owner"),
         _lookup(User.Settings.name, "visit_technician_id", "_id", "technician"),
@@ -71,12 +63,18 @@ def _pool_joins_pipeline(pool: Pool, visit: Visit | None) -> list[dict[str, Any]
     ]
 
 
-async def build(*, pool: Pool) -> Dashboard:
-    """The pool, its owner, the last visit and its technician, readings, alerts and config."""
-    visit, next_visit = await _last_and_next_visit(pool)
-    pipeline = _pool_joins_pipeline(pool, visit)
+async def build(*, pool_id: PydanticObjectId, viewer: User) -> Dashboard:
+    """The pool, its owner, the last and next visits, readings, alerts and config (pool access)."""
+    visit, next_visit = await asyncio.gather(_last_completed_visit(pool_id), _next_visit(pool_id))
+    pipeline = _pool_joins_pipeline(pool_id, visit)
     joined = await Pool.get_motor_collection().aggregate(pipeline).to_list(length=1)
-    row = joined[0] if joined else {}
+    if not joined:
+        raise PoolNotFound
+    row = joined[0]
+    pool = Pool.model_validate(
+        {key: value for key, value in row.items() if key not in (*JOINED, "visit_technician_id")}
+    )
+    pools_service.ensure_access(user=viewer, pool=pool)
     technicians = row.get("technician", []) if visit else []
     configs = row.get("alert_config") or []
     config = AlertConfig.model_validate(configs[0]) if configs else None
