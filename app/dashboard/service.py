@@ -7,7 +7,7 @@ latest readings (through the pool's latest-readings pointer). Every join is an i
 lookup. The access rule is applied to the pool that (3) returns, so no separate load is needed;
 nothing is answered before it passes. Finds rather than an aggregation for (1) and (2) keep the
 embedded store fast: its `aggregate` copies the whole collection before matching (a `$facet`
-over the visits took 775 ms there with 5,000 visits stored, the two finds about 25 ms each).
+over the visits took 775 ms there with 5,000 visits stored; the whole dashboard now 31 ms).
 """
 
 import asyncio
