@@ -180,6 +180,7 @@ PATH_PARAMS: dict[str, str] = {
     "paymentId": "payment",
     "ownerId": "pool_owner",
     "webhookId": "webhook",
+    "planId": "service_plan",
 }
 
 

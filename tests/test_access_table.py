@@ -24,6 +24,7 @@ from typing import Any
 
 import httpx
 import pytest
+from beanie import PydanticObjectId
 from fastapi import FastAPI
 from starlette.routing import Mount
 
@@ -32,6 +33,7 @@ from app.auth import sessions
 from app.core.openapi import DOCS_ASSETS_PATH
 from app.pools.models import Pool
 from app.users.models import Role, User
+from app.visits.models import Visit
 from tests.conftest import Caller
 from tests.factories import (
     DEFAULT_PASSWORD,
@@ -265,6 +267,15 @@ ACCESS: dict[RouteKey, dict[str, str]] = {
     ("GET", "/payments"): BILLING_LIST,
     ("GET", "/payments/{paymentId}"): BILLING_READ,
     ("GET", "/owners/{ownerId}/statement"): BILLING_READ,  # `{ownerId}` is the pool owner
+    # --- service plans (§15); the world's plan is the assigned technician's, Mondays 09:00
+    ("POST", "/pools/{poolId}/service-plans"): POOL_MANAGE,
+    ("GET", "/pools/{poolId}/service-plans"): POOL_ACCESS,
+    ("GET", "/service-plans/{planId}"): POOL_ACCESS,
+    ("PATCH", "/service-plans/{planId}"): POOL_MANAGE,
+    ("DELETE", "/service-plans/{planId}"): POOL_MANAGE,
+    # the world's plan occurrence (scheduled, the assigned technician's): manage, its technician
+    ("POST", "/visits/{visitId}/complete"): POOL_ACCESS,
+    ("GET", "/agenda"): AUTHENTICATED,  # scoped list over a window
     # --- audit (§13)
     ("GET", "/audit"): ADMIN_ONLY,
     ("GET", "/audit/{auditEventId}"): ADMIN_ONLY,
@@ -356,6 +367,20 @@ async def world(
         json={"subject": "Cloudy water", "body": "The water looks cloudy since Monday."},
     )
     photo = await _call(client, "POST", f"/photos/pools/{pool.id}", owner, **_png())
+    plan = await _call(
+        client,
+        "POST",
+        f"/pools/{pool.id}/service-plans",
+        owner,
+        json={
+            "technicianId": str(technician.user.id),
+            "weekday": 1,
+            "startTime": "09:00",
+            "durationMinutes": 60,
+            "startsOn": "2026-01-01",
+            "checklist": ["skim", "brush walls"],
+        },
+    )
     await _call(client, "POST", f"/photos/users/{technician.user.id}/profile", technician, **_png())
     invoice_body = {
         "ownerId": str(owner.user.id),
@@ -375,6 +400,8 @@ async def world(
     }
     payment = await _call(client, "POST", "/payments", admin, json=payment_body)
     webhook = await make_webhook(owner.user)
+    occurrence = await Visit.find_one({"service_plan_id": PydanticObjectId(plan["id"])})
+    assert occurrence is not None, "the world needs a scheduled plan occurrence"
     audit_event = await AuditEvent.find_one({})
     assert audit_event is not None, "the world needs an audit event"
     _, refresh_token = await sessions.start(user_id=owner.user.id, ttl=timedelta(days=1))
@@ -390,6 +417,8 @@ async def world(
             "thread": created["thread"]["id"],
             "message": created["message"]["id"],
             "photo": photo["id"],
+            "service_plan": plan["id"],
+            "scheduled_visit": str(occurrence.id),
             "audit_event": str(audit_event.id),
             "invoice": invoice["id"],
             "draft_invoice": draft_invoice["id"],
@@ -412,6 +441,7 @@ PATH_PARAM_OVERRIDES: dict[RouteKey, dict[str, str]] = {
     ("DELETE", "/invoices/{invoiceId}"): {"invoiceId": "draft_invoice"},
     ("POST", "/invoices/{invoiceId}/send"): {"invoiceId": "draft_invoice"},
     ("POST", "/invoices/{invoiceId}/void"): {"invoiceId": "draft_invoice"},
+    ("POST", "/visits/{visitId}/complete"): {"visitId": "scheduled_visit"},
 }
 
 
@@ -525,6 +555,22 @@ CONTENT: dict[RouteKey, Callable[[World], dict[str, Any]]] = {
         "json": {"url": "https://93.184.216.34/poolia", "events": ["alert.raised"]}
     },
     ("PATCH", "/webhooks/{webhookId}"): lambda w: {"json": {"description": "ERP sync"}},
+    ("POST", "/pools/{poolId}/service-plans"): lambda w: {
+        "json": {
+            "technicianId": w.ids["assigned_technician"],
+            "weekday": 3,
+            "startTime": "14:00",
+            "durationMinutes": 90,
+            "startsOn": "2026-01-01",
+        }
+    },
+    ("PATCH", "/service-plans/{planId}"): lambda w: {"json": {"startTime": "10:30"}},
+    ("GET", "/agenda"): lambda w: {
+        "params": {"from": "2026-11-01T00:00:00Z", "to": "2026-12-01T00:00:00Z"}
+    },
+    ("POST", "/visits/{visitId}/complete"): lambda w: {
+        "json": {"tasksDone": ["skim"], "readings": {"ph": 7.4, "chlorine": 1.5}}
+    },
 }
 
 

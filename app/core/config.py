@@ -58,6 +58,9 @@ class Settings(BaseSettings):
     login_max_failures_per_ip: int = Field(default=20, ge=1, le=10_000)
     login_failure_window_minutes: int = Field(default=15, ge=1, le=24 * 60)
     register_max_per_ip: int = Field(default=10, ge=1, le=10_000)
+    # Service plans (§15): how far ahead occurrences exist, and how often the horizon job runs.
+    schedule_horizon_days: int = Field(default=56, ge=1, le=366)
+    scheduler_interval_seconds: int = Field(default=3600, ge=10, le=24 * 3600)
     # Off in tests that drive the workers themselves; on everywhere else.
     background_jobs_enabled: bool = True
     # How often the notification workers (email outbox, webhook deliveries) look for due work.

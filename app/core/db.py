@@ -23,6 +23,7 @@ def document_models() -> list[type[Document]]:
     from app.invites.models import Invite
     from app.messaging.models import Message, Thread
     from app.photos.models import Photo
+    from app.plans.models import ServicePlan
     from app.pools.models import Pool
     from app.readings.models import PoolValues
     from app.users.models import User
@@ -38,6 +39,7 @@ def document_models() -> list[type[Document]]:
         Invite,
         PoolValues,
         Visit,
+        ServicePlan,
         AlertConfig,
         Alert,
         Photo,

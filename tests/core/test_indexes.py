@@ -60,6 +60,18 @@ EXPECTED = {
         ),
         "pool_values": ([("pool_values_id", 1)], {}),
         "invoice": ([("invoice_id", 1)], {}),
+        "one_visit_per_plan_occurrence": (
+            [("occurrence_key", 1)],
+            {"unique": True, "sparse": True},
+        ),
+        "plan_schedule": ([("service_plan_id", 1), ("status", 1), ("scheduled_start", 1)], {}),
+        "agenda": ([("scheduled_start", 1), ("_id", 1)], {}),
+        "pool_schedule": ([("pool_id", 1), ("status", 1), ("scheduled_start", 1)], {}),
+    },
+    "service_plans": {
+        "pool_created": ([("pool_id", 1), ("created_at", -1), ("_id", -1)], {}),
+        "technician_pool_active": ([("technician_id", 1), ("pool_id", 1), ("active", 1)], {}),
+        "active_generated": ([("active", 1), ("generated_through", 1), ("_id", 1)], {}),
     },
     "alert_configs": {
         "one_config_per_pool": ([("pool_id", 1)], {"unique": True}),
