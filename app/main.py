@@ -24,6 +24,8 @@ from app.health.router import router as health_router
 from app.health.service import APP_VERSION
 from app.invites.router import router as invites_router
 from app.messaging.router import router as messaging_router
+from app.notifications.outbox import outbox_job
+from app.notifications.router import router as notifications_router
 from app.photos.router import router as photos_router
 from app.pools.router import router as pools_router
 from app.readings.router import router as readings_router
@@ -46,6 +48,7 @@ ROUTERS = [
     photos_router,
     messaging_router,
     audit_router,
+    notifications_router,
 ]
 
 # Room for the multipart envelope around an upload of MAX_UPLOAD_BYTES; a larger request body is
@@ -60,7 +63,7 @@ DESCRIPTION = (
 
 def background_jobs(settings: Settings) -> list[PeriodicJob]:
     """The periodic jobs every API instance runs (each coordinates through MongoDB leases)."""
-    return []
+    return [outbox_job(settings)]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -19,6 +19,7 @@ def document_models() -> list[type[Document]]:
     from app.core.jobs import JobLease
     from app.invites.models import Invite
     from app.messaging.models import Message, Thread
+    from app.notifications.models import EmailJob, Notification, NotificationPreferences
     from app.photos.models import Photo
     from app.pools.models import Pool
     from app.readings.models import PoolValues
@@ -40,6 +41,9 @@ def document_models() -> list[type[Document]]:
         Thread,
         Message,
         JobLease,
+        Notification,
+        NotificationPreferences,
+        EmailJob,
     ]
 
 
