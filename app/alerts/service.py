@@ -20,6 +20,7 @@ from app.alerts.models import (
 )
 from app.alerts.schemas import AlertConfigIn
 from app.audit import service as audit_service
+from app.notifications import emit
 from app.pools import service as pools_service
 from app.users.models import User, utcnow
 
@@ -115,7 +116,8 @@ async def _raise_or_update(
     limits: Range,
     severity: Severity,
     pool_values_id: PydanticObjectId,
-) -> Alert:
+) -> tuple[Alert, bool]:
+    """The open alert for the pool and metric, and whether this call raised it."""
     collection = Alert.get_motor_collection()
     key = _open_key(pool_id, metric)
     update = {
@@ -136,12 +138,16 @@ async def _raise_or_update(
     }
     for _ in range(2):
         try:
-            raw = await collection.find_one_and_update(
-                {"open_key": key}, update, upsert=True, return_document=ReturnDocument.AFTER
+            # BEFORE: no document means this upsert opened the alert (a raise, not an update).
+            before = await collection.find_one_and_update(
+                {"open_key": key}, update, upsert=True, return_document=ReturnDocument.BEFORE
             )
-            return Alert.model_validate(raw)
         except DuplicateKeyError:
             continue  # a concurrent reading opened it first: update that one
+        raw = await collection.find_one({"open_key": key})
+        if raw is None:  # resolved meanwhile by a newer in-range reading
+            raw = {**(before or {}), **update["$setOnInsert"], **update["$set"]}
+        return Alert.model_validate(raw), before is None
     raise AssertionError("unreachable: the second pass updates the open alert")
 
 
@@ -161,11 +167,16 @@ async def evaluate(
     readings: Mapping[str, float | None],
     pool_values_id: PydanticObjectId,
     config: AlertConfig,
+    actor_id: PydanticObjectId | None = None,
 ) -> list[Alert]:
-    """Raise, update or resolve the pool's alerts for new readings; returns the open ones."""
+    """Raise, update or resolve the pool's alerts for new readings; returns the open ones.
+
+    A newly raised alert (not an update of an open one) is announced (`alert.raised`).
+    """
     if not config.enabled:
         return []
     touched = []
+    raised = []
     for metric in Metric:
         value = readings.get(metric.value)
         if value is None:
@@ -175,16 +186,21 @@ async def evaluate(
         if severity is None:
             await _resolve(pool_id=pool_id, metric=metric)
         else:
-            touched.append(
-                await _raise_or_update(
-                    pool_id=pool_id,
-                    metric=metric,
-                    value=value,
-                    limits=limits,
-                    severity=severity,
-                    pool_values_id=pool_values_id,
-                )
+            alert, is_new = await _raise_or_update(
+                pool_id=pool_id,
+                metric=metric,
+                value=value,
+                limits=limits,
+                severity=severity,
+                pool_values_id=pool_values_id,
             )
+            touched.append(alert)
+            if is_new:
+                raised.append(alert)
+    if raised:
+        pool = await pools_service.get(pool_id=pool_id)
+        for alert in raised:
+            await emit.alert_raised(alert=alert, pool=pool, actor_id=actor_id)
     return touched
 
 

@@ -17,6 +17,7 @@ from app.messaging.exceptions import (
 )
 from app.messaging.models import Message, MessageType, Thread, ThreadStatus
 from app.messaging.schemas import MessageCreate, MessageUpdate, ThreadCreate, ThreadUpdate
+from app.notifications import emit
 from app.photos import service as photos_service
 from app.photos.models import Photo, PhotoContext
 from app.pools import service as pools_service
@@ -89,6 +90,7 @@ async def create_thread(*, pool: Pool, data: ThreadCreate, actor: User) -> tuple
         pool_id=pool.id,
         changes=["body", "type"],
     )
+    await emit.message_posted(message=message, pool=pool, actor_id=actor.id)
     return thread, message
 
 
@@ -202,6 +204,9 @@ async def post_message(*, thread: Thread, data: MessageCreate, actor: User) -> M
         pool_id=thread.pool_id,
         changes=data.model_fields_set,
     )
+    pool = await Pool.get(thread.pool_id)
+    if pool is not None:
+        await emit.message_posted(message=message, pool=pool, actor_id=actor.id)
     return message
 
 

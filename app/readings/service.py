@@ -51,6 +51,7 @@ async def on_recorded(*, pool_values: PoolValues, config: AlertConfig | None = N
         readings=_readings_of(pool_values),
         pool_values_id=pool_values.id,
         config=config,
+        actor_id=pool_values.recorded_by,
     )
 
 

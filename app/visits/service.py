@@ -10,6 +10,7 @@ from app.audit import service as audit_service
 from app.core.errors import Forbidden, InvalidInput
 from app.core.queries import all_of, time_window
 from app.core.storage import BlobStorage
+from app.notifications import emit
 from app.photos import service as photos_service
 from app.photos.models import PhotoContext
 from app.pools import service as pools_service
@@ -107,6 +108,7 @@ async def create(*, data: VisitCreate, actor: User) -> Visit:
         pool_id=pool.id,
         changes=data.model_fields_set - {"pool_id"},
     )
+    await emit.visit_completed(visit=visit, pool=pool, actor_id=actor.id)
     return visit
 
 
@@ -170,6 +172,7 @@ async def update(*, visit: Visit, pool: Pool, data: VisitUpdate, actor: User) ->
             exclude_visit_id=visit.id,
         )
     merged.refresh_occurs_at()
+    was_completed = visit.status is VisitStatus.COMPLETED
     await visit.set({**changes, "occurs_at": merged.occurs_at, "updated_at": utcnow()})
     await audit_service.record(
         actor=actor,
@@ -179,6 +182,8 @@ async def update(*, visit: Visit, pool: Pool, data: VisitUpdate, actor: User) ->
         pool_id=pool.id,
         changes=changes,
     )
+    if not was_completed:
+        await emit.visit_completed(visit=visit, pool=pool, actor_id=actor.id)
     return visit
 
 

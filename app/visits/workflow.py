@@ -7,6 +7,7 @@ from beanie import PydanticObjectId
 from app.alerts import service as alerts_service
 from app.alerts.models import Alert
 from app.audit import service as audit_service
+from app.notifications import emit
 from app.pools.models import Pool
 from app.readings import service as readings_service
 from app.readings.models import PoolValues
@@ -76,4 +77,5 @@ async def record_visit(*, pool: Pool, data: VisitRecord, actor: User) -> Recorde
         pool_id=pool.id,
         changes=data.readings.model_fields_set,
     )
+    await emit.visit_completed(visit=visit, pool=pool, actor_id=actor.id, pool_values=pool_values)
     return RecordedVisit(visit=visit, pool_values=pool_values, alerts=alerts)
