@@ -15,7 +15,7 @@ def document_models() -> list[type[Document]]:
     """Every Beanie document of the app; `init_beanie` creates their indexes."""
     from app.alerts.models import Alert, AlertConfig
     from app.audit.models import AuditEvent
-    from app.auth.models import LoginFailure, Session
+    from app.auth.models import LoginFailure, PasswordResetRequest, PasswordResetToken, Session
     from app.core.jobs import JobLease
     from app.invites.models import Invite
     from app.messaging.models import Message, Thread
@@ -41,6 +41,8 @@ def document_models() -> list[type[Document]]:
         Thread,
         Message,
         JobLease,
+        PasswordResetToken,
+        PasswordResetRequest,
         Notification,
         NotificationPreferences,
         EmailJob,
