@@ -67,7 +67,7 @@ class PasswordResetToken(Document):
 
 
 class PasswordResetRequest(Document):
-    """One password-reset request, counted per email and per client address (limits of their own)."""
+    """One password-reset request, counted per email and per client address (own limits)."""
 
     key: str  # "email:<address>" or "ip:<address>"
     at: datetime = Field(default_factory=utcnow)
