@@ -152,4 +152,5 @@ PATH_PARAMS: dict[str, str] = {
     "messageId": "message",
     "photoId": "photo",
     "auditEventId": "audit_event",
+    "notificationId": "notification",
 }

@@ -45,6 +45,7 @@ EXPECTED = {
             [("technician_id", 1), ("status", 1), ("created_at", -1)],
             {},
         ),
+        "email_status": ([("technician_email", 1), ("status", 1)], {}),
     },
     "pool_values": {
         "measured": ([("measured_at", -1), ("_id", -1)], {}),
@@ -86,6 +87,25 @@ EXPECTED = {
         "pool": ([("pool_id", 1)], {}),
     },
     "job_leases": {},
+    "password_reset_tokens": {
+        "token_hash_unique": ([("token_hash", 1)], {"unique": True}),
+        "expires_ttl": ([("expires_at", 1)], {"expireAfterSeconds": 24 * 3600}),
+    },
+    "password_reset_requests": {
+        "key_at": ([("key", 1), ("at", 1)], {}),
+        "at_ttl": ([("at", 1)], {"expireAfterSeconds": 24 * 3600}),
+    },
+    "notifications": {
+        "user_unread_newest": (
+            [("user_id", 1), ("read_at", 1), ("created_at", -1), ("_id", -1)],
+            {},
+        ),
+        "user_newest": ([("user_id", 1), ("created_at", -1), ("_id", -1)], {}),
+    },
+    "notification_preferences": {},
+    "email_outbox": {
+        "due": ([("status", 1), ("next_attempt_at", 1)], {}),
+    },
 }
 OPTIONS = ("unique", "sparse", "expireAfterSeconds")
 
