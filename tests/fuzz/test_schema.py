@@ -116,7 +116,10 @@ def _build_pool_world(client: asgi.ASGIClient, prefix: str) -> dict[str, str]:
         headers=as_owner,
         json={"technicianEmail": spare["user"]["email"]},
     )
+    # The owner was told of the accepted invite, the alert and the visit: a notification of theirs.
+    feed = _send(client, "GET", "/notifications", headers=as_owner)
     return {
+        "notification": feed["items"][0]["id"],
         "pool": pool["id"],
         "owner": owner["user"]["id"],
         "assigned_technician": technician["user"]["id"],
