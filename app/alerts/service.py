@@ -137,17 +137,19 @@ async def _raise_or_update(
         },
     }
     for _ in range(2):
+        # The id is chosen here, so that an insert can be told from an update in one round trip:
+        # BEFORE answers no document exactly when this upsert opened the alert.
+        update["$setOnInsert"]["_id"] = PydanticObjectId()
         try:
-            # BEFORE: no document means this upsert opened the alert (a raise, not an update).
             before = await collection.find_one_and_update(
                 {"open_key": key}, update, upsert=True, return_document=ReturnDocument.BEFORE
             )
         except DuplicateKeyError:
             continue  # a concurrent reading opened it first: update that one
-        raw = await collection.find_one({"open_key": key})
-        if raw is None:  # resolved meanwhile by a newer in-range reading
-            raw = {**(before or {}), **update["$setOnInsert"], **update["$set"]}
-        return Alert.model_validate(raw), before is None
+        if before is None:
+            raw = {"open_key": key, **update["$setOnInsert"], **update["$set"]}
+            return Alert.model_validate(raw), True
+        return Alert.model_validate({**before, **update["$set"]}), False
     raise AssertionError("unreachable: the second pass updates the open alert")
 
 
