@@ -1,6 +1,8 @@
 """Who is told of each event (§17): the right people, never the actor, never inactive users;
 in-app in the same request, email as the preferences allow."""
 
+import asyncio
+
 from app.notifications.models import EmailJob, Notification, NotificationPreferences
 from app.pools.models import Pool
 from app.users.models import Role, UserStatus
@@ -199,3 +201,22 @@ class TestMessagePosted:
         told = await Notification.find({"event": "message.posted"}).to_list()
         assert {str(n.user_id) for n in told} == {str(owner.user.id), str(admin.user.id)}
         assert {str(n.resource_id) for n in told} == {response.json()["id"]}
+
+
+async def test_concurrent_out_of_range_readings_raise_once(
+    client, owner: Caller, technician: Caller, pool: Pool, store_latency
+):
+    """Two readings racing to open the same alert: one raise, so the owner is told once."""
+    answers = await asyncio.gather(
+        *(
+            client.post(
+                "/pool-values",
+                json={"poolId": str(pool.id), "ph": ph},
+                headers=technician.headers,
+            )
+            for ph in (9.0, 9.2, 8.8)
+        )
+    )
+    assert {answer.status_code for answer in answers} == {201}
+    told = await Notification.find({"event": "alert.raised"}).to_list()
+    assert [str(n.user_id) for n in told] == [str(owner.user.id)]
