@@ -68,6 +68,8 @@ class EmailStatus(StrEnum):
     PENDING = "pending"
     SENT = "sent"
     FAILED = "failed"
+    # The recipient was deactivated or deleted before the email went out.
+    CANCELLED = "cancelled"
 
 
 class EmailDetail(BaseModel):

@@ -13,7 +13,7 @@ from app.core.config import Settings
 from app.core.jobs import PeriodicJob, backoff_delay, claim_next, settle
 from app.notifications.email import EmailSender, build_message, sender_for
 from app.notifications.models import EmailJob, EmailStatus
-from app.users.models import utcnow
+from app.users.models import User, UserStatus, utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +29,18 @@ def _cleared(job: EmailJob) -> dict[str, object]:
     return {"link_path": None} if job.sensitive else {}
 
 
+async def _recipient_left(job: EmailJob) -> bool:
+    """Inactive and deleted users get no email, also none queued before they left."""
+    if job.user_id is None:
+        return False
+    active = await User.find_one({"_id": job.user_id, "status": UserStatus.ACTIVE})
+    return active is None
+
+
 async def _deliver(job: EmailJob, *, sender: EmailSender, settings: Settings) -> None:
+    if await _recipient_left(job):
+        await settle(job, status=EmailStatus.CANCELLED.value, **_cleared(job))
+        return
     try:
         await sender(build_message(job, settings=settings))
     except Exception as exc:  # every failure of a send is retried, whatever its kind

@@ -13,7 +13,8 @@ from app.core.jobs import backoff_delay
 from app.notifications import outbox
 from app.notifications.models import EmailJob, EmailStatus
 from app.notifications.service import enqueue_email
-from app.users.models import utcnow
+from app.users.models import UserStatus, utcnow
+from tests.factories import make_user
 from tests.notifications.conftest import RecordingHandler, free_port, smtp_settings
 
 
@@ -135,6 +136,18 @@ class TestDelivery:
         assert settled.status is EmailStatus.SENT
         assert settled.link_path is None
         assert len(smtp_handler.received) == 1
+
+
+async def test_no_email_to_a_user_who_left_meanwhile(
+    app: FastAPI, settings, smtp_server, smtp_handler
+):
+    settings = smtp_settings(settings, smtp_server.port)
+    user = await make_user(settings)
+    job = await _queue(10, user_id=user.id)
+    await user.set({"status": UserStatus.INACTIVE})
+    settled = await _drain(settings, until_settled=job)
+    assert settled.status is EmailStatus.CANCELLED
+    assert smtp_handler.received == []
 
 
 async def test_two_workers_send_each_of_50_emails_exactly_once(
