@@ -78,6 +78,11 @@ class Settings(BaseSettings):
                 raise ValueError(
                     "JWT_SECRET of at least 32 bytes is required when ENVIRONMENT=production"
                 )
+            # Links in emails and webhook payloads must never follow a request's Host header.
+            if not (self.public_base_url and self.frontend_url):
+                raise ValueError(
+                    "PUBLIC_BASE_URL and FRONTEND_URL are required when ENVIRONMENT=production"
+                )
         if self.storage_backend == "azure" and not self.azure_storage_connection_string:
             raise ValueError(
                 "AZURE_STORAGE_CONNECTION_STRING is required for STORAGE_BACKEND=azure"

@@ -8,7 +8,15 @@ from app.main import create_app
 
 STRONG_SECRET = "x" * 32
 MONGODB_URL = "mongodb://db.example:27017"
-ENV_NAMES = ("ENVIRONMENT", "MONGODB_URL", "JWT_SECRET", "STORAGE_BACKEND")
+LINKS = {"public_base_url": "https://api.example.com", "frontend_url": "https://app.example.com"}
+ENV_NAMES = (
+    "ENVIRONMENT",
+    "MONGODB_URL",
+    "JWT_SECRET",
+    "STORAGE_BACKEND",
+    "PUBLIC_BASE_URL",
+    "FRONTEND_URL",
+)
 
 
 @pytest.fixture(autouse=True)
@@ -34,12 +42,22 @@ class TestProduction:
 
     def test_secret_counted_in_bytes(self):
         # 16 two-byte characters are 32 bytes.
-        settings = Settings(environment="production", mongodb_url=MONGODB_URL, jwt_secret="é" * 16)
+        settings = Settings(
+            environment="production", mongodb_url=MONGODB_URL, jwt_secret="é" * 16, **LINKS
+        )
         assert settings.secret_key == "é" * 16
+
+    @pytest.mark.parametrize("missing", sorted(LINKS))
+    def test_without_link_bases(self, missing: str):
+        links = {name: value for name, value in LINKS.items() if name != missing}
+        with pytest.raises(ValidationError, match="PUBLIC_BASE_URL and FRONTEND_URL"):
+            Settings(
+                environment="production", mongodb_url=MONGODB_URL, jwt_secret=STRONG_SECRET, **links
+            )
 
     def test_valid(self):
         settings = Settings(
-            environment="production", mongodb_url=MONGODB_URL, jwt_secret=STRONG_SECRET
+            environment="production", mongodb_url=MONGODB_URL, jwt_secret=STRONG_SECRET, **LINKS
         )
         assert settings.environment is Environment.PRODUCTION
         assert settings.secret_key == STRONG_SECRET
