@@ -197,3 +197,29 @@ def test_backoff_doubles():
         40,
         1280,
     ]
+
+
+async def test_the_lifespan_runs_the_outbox_worker_and_stops_it(
+    settings, smtp_server, smtp_handler: RecordingHandler
+):
+    """The worker is one of `background_jobs`: an email queued in a request arrives unaided."""
+    from app.main import create_app
+
+    running = smtp_settings(settings, smtp_server.port).model_copy(
+        update={"background_jobs_enabled": True, "notification_poll_seconds": 0.05}
+    )
+    application = create_app(running)
+    async with application.router.lifespan_context(application):
+        names = {task.get_name() for task in asyncio.all_tasks()}
+        assert "job:email-outbox" in names
+        job = await _queue(11)
+        for _ in range(200):
+            if smtp_handler.received:
+                break
+            await asyncio.sleep(0.02)
+        assert [message["To"] for message in smtp_handler.received] == ["someone11@example.com"]
+        assert (await EmailJob.get(job.id)).status is EmailStatus.SENT
+    assert (
+        all(task.done() for task in application.state.jobs._tasks)
+        or not application.state.jobs._tasks
+    )
