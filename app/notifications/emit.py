@@ -134,7 +134,7 @@ def _visit_report(visit: Visit, pool_values: PoolValues | None) -> tuple[tuple[s
             if value is not None:
                 lines.append((READING_LABELS.get(name, name), f"{value:g}"))
     if visit.pool_health is not None:
-        lines.append(("Water balance", visit.pool_health.value.replace("_", " ")))
+        lines.append(("Pool health", visit.pool_health.value.replace("_", " ")))
     for chemical in visit.chemicals_added:
         lines.append(("Chemical added", f"{chemical.name}: {chemical.amount:g} {chemical.unit}"))
     if visit.observations:
