@@ -175,7 +175,9 @@ async def _count_into_thread(*, thread_id: PydanticObjectId, message: Message) -
     raise ThreadBusy
 
 
-async def post_message(*, thread: Thread, data: MessageCreate, actor: User) -> Message:
+async def post_message(
+    *, thread: Thread, data: MessageCreate, actor: User, pool: Pool | None = None
+) -> Message:
     """Post to a thread: replies stay in it, closed threads refuse, counters move atomically."""
     if data.reply_to_message_id is not None:
         replied = await Message.get(data.reply_to_message_id)
@@ -204,7 +206,7 @@ async def post_message(*, thread: Thread, data: MessageCreate, actor: User) -> M
         pool_id=thread.pool_id,
         changes=data.model_fields_set,
     )
-    pool = await Pool.get(thread.pool_id)
+    pool = pool or await Pool.get(thread.pool_id)  # the caller usually loaded it already
     if pool is not None:
         await emit.message_posted(message=message, pool=pool, actor_id=actor.id)
     return message
