@@ -107,4 +107,6 @@ class EmailJob(Document):
         name = "email_outbox"
         indexes = [
             IndexModel([("status", ASCENDING), ("next_attempt_at", ASCENDING)], name="due"),
+            # Sent emails leave the outbox after a week; failed ones stay for inspection.
+            IndexModel([("sent_at", ASCENDING)], expireAfterSeconds=7 * 24 * 3600, name="sent_ttl"),
         ]

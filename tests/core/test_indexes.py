@@ -105,6 +105,7 @@ EXPECTED = {
     "notification_preferences": {},
     "email_outbox": {
         "due": ([("status", 1), ("next_attempt_at", 1)], {}),
+        "sent_ttl": ([("sent_at", 1)], {"expireAfterSeconds": 7 * 24 * 3600}),
     },
 }
 OPTIONS = ("unique", "sparse", "expireAfterSeconds")
