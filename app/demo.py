@@ -14,7 +14,7 @@ from app.billing.schemas import InvoiceCreate, PaymentCreate
 from app.core.config import Settings
 from app.core.storage import BlobStorage
 from app.invites import service as invites_service
-from app.invites.schemas import InviteCreate
+from app.invites.schemas import InviteCreate, PoolInviteCreate
 from app.messaging import service as messaging_service
 from app.messaging.models import MessageType, Thread
 from app.messaging.schemas import MessageCreate, ThreadCreate
@@ -43,6 +43,9 @@ DEMO_USERS = {
     "technician": ("Theo", "Technician", "tech@demo.poolia.dev", Role.TECHNICIAN),
     "invited": ("Tessa", "Technician", "tech2@demo.poolia.dev", Role.TECHNICIAN),
 }
+
+# Invited by the demo owner before having an account: registering as a technician attaches it.
+NEW_TECHNICIAN_EMAIL = "newtech@demo.poolia.dev"
 
 
 async def _demo_user(settings: Settings, name: str, last_name: str, email: str, role: Role) -> User:
@@ -78,6 +81,13 @@ async def _demo_pool(admin: User, owner: User, technician: User, invited: User) 
     await invites_service.create(
         data=InviteCreate(pool_id=pool.id, technician_id=invited.id, message="Cover for Theo?"),
         actor=admin,
+    )
+    # An address with no account yet: its email (in the log) carries the registration link.
+    await invites_service.create_for_pool(
+        pool=pool,
+        data=PoolInviteCreate(technician_email=NEW_TECHNICIAN_EMAIL, message="Summer help?"),
+        owner_id=None,
+        actor=owner,
     )
     return await pools_service.get(pool_id=pool.id)
 

@@ -32,6 +32,8 @@ from app.health.router import router as health_router
 from app.health.service import APP_VERSION
 from app.invites.router import router as invites_router
 from app.messaging.router import router as messaging_router
+from app.notifications.outbox import outbox_job
+from app.notifications.router import router as notifications_router
 from app.photos.router import router as photos_router
 from app.plans import service as plans_service
 from app.plans.router import router as plans_router
@@ -63,6 +65,7 @@ ROUTERS = [
     billing_router,
     audit_router,
     webhooks_router,
+    notifications_router,
 ]
 
 # Room for the multipart envelope around an upload of MAX_UPLOAD_BYTES; a larger request body is
@@ -80,6 +83,7 @@ def background_jobs(settings: Settings) -> list[PeriodicJob]:
     deliver_webhooks = partial(webhook_delivery.deliver_due, settings=settings)
     extend_horizon = partial(plans_service.run_horizon_job, settings=settings)
     return [
+        outbox_job(settings),
         PeriodicJob("webhook-deliveries", settings.notification_poll_seconds, deliver_webhooks),
         PeriodicJob(plans_service.HORIZON_JOB, settings.scheduler_interval_seconds, extend_horizon),
     ]

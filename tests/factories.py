@@ -181,6 +181,7 @@ PATH_PARAMS: dict[str, str] = {
     "ownerId": "pool_owner",
     "webhookId": "webhook",
     "planId": "service_plan",
+    "notificationId": "notification",
 }
 
 

@@ -30,9 +30,12 @@ from starlette.routing import Mount
 
 from app.audit.models import AuditEvent
 from app.auth import sessions
+from app.auth.models import PasswordResetToken
 from app.core.openapi import DOCS_ASSETS_PATH
+from app.core.security import hash_token, new_refresh_token
+from app.notifications.models import Notification
 from app.pools.models import Pool
-from app.users.models import Role, User
+from app.users.models import Role, User, utcnow
 from app.visits.models import Visit
 from tests.conftest import Caller
 from tests.factories import (
@@ -174,6 +177,9 @@ ACCESS: dict[RouteKey, dict[str, str]] = {
     ("POST", "/auth/token"): PUBLIC,  # same credentials as a password-grant form
     ("POST", "/auth/refresh"): PUBLIC,  # a live refresh token of the pool owner
     ("POST", "/auth/logout"): AUTHENTICATED,  # ends the caller's own session
+    # §17: the same 202 for any email; confirm with the world's live reset token (pool owner)
+    ("POST", "/auth/password-reset/request"): PUBLIC,
+    ("POST", "/auth/password-reset/confirm"): PUBLIC,
     # --- users (§5); `{userId}` is the assigned technician
     ("GET", "/users"): ADMIN_ONLY,
     ("POST", "/users"): ADMIN_ONLY,
@@ -276,6 +282,19 @@ ACCESS: dict[RouteKey, dict[str, str]] = {
     # the world's plan occurrence (scheduled, the assigned technician's): manage, its technician
     ("POST", "/visits/{visitId}/complete"): POOL_ACCESS,
     ("GET", "/agenda"): AUTHENTICATED,  # scoped list over a window
+    # --- notifications (§17); the world's notification is the pool owner's (the alert raised)
+    ("GET", "/notifications"): AUTHENTICATED,  # own only
+    ("POST", "/notifications/read-all"): AUTHENTICATED,  # own only
+    ("POST", "/notifications/{notificationId}/read"): rule(
+        anonymous="401",
+        admin="404",  # own only, admins included
+        pool_owner="2xx",
+        other_owner="404",
+        assigned_technician="404",
+        unassigned_technician="404",
+    ),
+    ("GET", "/users/me/notification-preferences"): AUTHENTICATED,
+    ("PUT", "/users/me/notification-preferences"): AUTHENTICATED,
     # --- audit (§13)
     ("GET", "/audit"): ADMIN_ONLY,
     ("GET", "/audit/{auditEventId}"): ADMIN_ONLY,
@@ -315,6 +334,7 @@ class World:
     ids: dict[str, str]  # the caller names, "spare_technician" and the resources
     emails: dict[str, str]
     refresh_token: str
+    reset_token: str  # a live password-reset token of the pool owner
     me: User | None  # the caller of this case; None when anonymous
     headers: dict[str, str]  # the caller's bearer token; none when anonymous
 
@@ -405,6 +425,14 @@ async def world(
     audit_event = await AuditEvent.find_one({})
     assert audit_event is not None, "the world needs an audit event"
     _, refresh_token = await sessions.start(user_id=owner.user.id, ttl=timedelta(days=1))
+    reset_token = new_refresh_token()
+    await PasswordResetToken(
+        token_hash=hash_token(reset_token),
+        user_id=owner.user.id,
+        expires_at=utcnow() + timedelta(minutes=30),
+    ).insert()
+    notification = await Notification.find_one({"user_id": owner.user.id})
+    assert notification is not None, "the world needs a notification of the pool owner"
     return World(
         ids={
             **{name: str(each.user.id) for name, each in callers.items()},
@@ -424,12 +452,14 @@ async def world(
             "draft_invoice": draft_invoice["id"],
             "payment": payment["id"],
             "webhook": str(webhook.id),
+            "notification": str(notification.id),
         },
         emails={
             **{name: each.user.email for name, each in callers.items()},
             "spare_technician": spare.email,
         },
         refresh_token=refresh_token,
+        reset_token=reset_token,
         me=None if caller == "anonymous" else callers[caller].user,
         headers={} if caller == "anonymous" else callers[caller].headers,
     )
@@ -471,6 +501,10 @@ CONTENT: dict[RouteKey, Callable[[World], dict[str, Any]]] = {
         "data": {"username": w.emails["pool_owner"], "password": DEFAULT_PASSWORD}
     },
     ("POST", "/auth/refresh"): lambda w: {"json": {"refreshToken": w.refresh_token}},
+    ("POST", "/auth/password-reset/request"): lambda w: {"json": {"email": w.emails["pool_owner"]}},
+    ("POST", "/auth/password-reset/confirm"): lambda w: {
+        "json": {"token": w.reset_token, "newPassword": NEW_PASSWORD}
+    },
     ("POST", "/users"): lambda w: {
         "json": {
             "name": "Created",
@@ -501,6 +535,17 @@ CONTENT: dict[RouteKey, Callable[[World], dict[str, Any]]] = {
         "json": {"poolId": w.ids["pool"], "technicianId": w.ids["spare_technician"]}
     },
     ("PATCH", "/invites/{inviteId}"): lambda w: {"json": {"message": "See you on Monday."}},
+    ("PUT", "/users/me/notification-preferences"): lambda w: {
+        "json": {
+            "email": {
+                "alerts": True,
+                "visitReports": False,
+                "messages": True,
+                "invites": True,
+                "billing": True,
+            }
+        }
+    },
     ("POST", "/pool-values"): lambda w: {"json": {"poolId": w.ids["pool"], "ph": 7.4}},
     ("POST", "/water-balance"): lambda w: {
         "json": {"readings": {"ph": 7.9, "alkalinity": 70}, "volumeLiters": 40_000}

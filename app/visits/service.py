@@ -16,11 +16,13 @@ from app.core.errors import Forbidden, InvalidInput
 from app.core.jobs import acquire_lease, release_lease
 from app.core.queries import all_of, newest_first, oldest_first, time_window
 from app.core.storage import BlobStorage
+from app.notifications import emit
 from app.photos import service as photos_service
 from app.photos.models import PhotoContext
 from app.pools import service as pools_service
 from app.pools.exceptions import TechnicianNotAssigned
 from app.pools.models import Pool
+from app.readings.models import PoolValues
 from app.users import service as users_service
 from app.users.exceptions import UserNotFound, UserNotTechnician
 from app.users.models import Role, User, UserStatus, utcnow
@@ -397,12 +399,14 @@ async def delete(*, visit: Visit, pool: Pool, actor: User, storage: BlobStorage)
     )
 
 
-async def on_completed(*, visit: Visit, pool: Pool, actor: User) -> None:
+async def on_completed(
+    *, visit: Visit, pool: Pool, actor: User, pool_values: PoolValues | None = None
+) -> None:
     """A visit became `completed` (by any route): the one place `visit.completed` (§17) starts.
 
-    Integration point: the notifications domain publishes its event from here. It is called
-    once per transition, after the write that made the visit completed.
+    Called once per transition, after the write that made the visit completed.
     """
+    await emit.visit_completed(visit=visit, pool=pool, actor_id=actor.id, pool_values=pool_values)
 
 
 async def forget_pool_values(*, pool_values_id: PydanticObjectId) -> None:

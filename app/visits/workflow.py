@@ -69,7 +69,9 @@ async def record_visit(*, pool: Pool, data: VisitRecord, actor: User) -> Recorde
         raise
     alerts = await readings_service.on_recorded(pool_values=pool_values, config=config)
     if visit.status is VisitStatus.COMPLETED:
-        await visits_service.on_completed(visit=visit, pool=pool, actor=actor)
+        await visits_service.on_completed(
+            visit=visit, pool=pool, actor=actor, pool_values=pool_values
+        )
     await audit_service.record(
         actor=actor,
         action="visit.create",
@@ -180,7 +182,9 @@ async def complete_visit(
         pool_id=pool.id,
         changes=data.model_fields_set,
     )
-    await visits_service.on_completed(visit=completed, pool=pool, actor=actor)
+    await visits_service.on_completed(
+        visit=completed, pool=pool, actor=actor, pool_values=pool_values
+    )
     balance = (
         water_balance_service.water_balance_for(pool=pool, pool_values=pool_values, config=config)
         if pool_values is not None and config is not None

@@ -132,7 +132,10 @@ def _build_pool_world(client: asgi.ASGIClient, prefix: str) -> dict[str, str]:
     plan = _send(
         client, "POST", f"/pools/{pool['id']}/service-plans", headers=as_owner, json=plan_body
     )
+    # The owner was told of the accepted invite, the alert and the visit: a notification of theirs.
+    feed = _send(client, "GET", "/notifications", headers=as_owner)
     return {
+        "notification": feed["items"][0]["id"],
         "pool": pool["id"],
         "service_plan": plan["id"],
         "owner": owner["user"]["id"],
