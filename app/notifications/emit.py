@@ -33,6 +33,13 @@ def _data(schema: type[ApiOutput], document: Any) -> dict[str, Any]:
     return schema.model_validate(document).model_dump(mode="json")
 
 
+async def _invite_data(invite: Invite, pool: Pool, actor: User) -> dict[str, Any]:
+    """The invite as the API shows it, with its pool and owner summaries."""
+    owner = actor if actor.id == invite.owner_id else await User.get(invite.owner_id)
+    shown = InviteOut.at(invite, utcnow(), pool=pool, owner=owner)
+    return shown.model_dump(mode="json")
+
+
 def _full_name(user: User) -> str:
     return f"{user.name} {user.last_name}"
 
@@ -81,7 +88,7 @@ async def invite_created(
             recipient_ids=(technician.id,) if technician else (),
             title="You are invited to service a pool",
             body=f"{_full_name(actor)} invites you to service {pool.name}{place}.{note}",
-            data=_data(InviteOut, invite),
+            data=await _invite_data(invite, pool, actor),
             pool_name=pool.name,
             link_path=f"/invites/{invite.id}",
             link_label="Answer the invite",
@@ -104,7 +111,7 @@ async def _invite_answered(
             recipient_ids=(pool.owner_id,),
             title=f"Invite {verb}",
             body=f"{invite.technician_email} {verb} the invite to service {pool.name}.",
-            data=_data(InviteOut, invite),
+            data=await _invite_data(invite, pool, actor),
             pool_name=pool.name,
             link_path=f"/pools/{pool.id}",
             link_label="Open the pool",
