@@ -134,10 +134,11 @@ async def update(*, user: User, data: UserUpdate, actor: User) -> User:
     previous_role = user.role
     role_changes = changes.get("role") not in (None, previous_role)
     if role_changes and previous_role is Role.OWNER:
-        await pools_service.ensure_user_deletable(user=user)
         from app.billing import service as billing_service  # billing builds on users
 
+        # Billed owners stay owners whatever they own now (§5); then: no pools left.
         await billing_service.ensure_role_changeable(user=user, new_role=changes["role"])
+        await pools_service.ensure_user_deletable(user=user)
     if changes.get("status") is not None and changes["status"] is not UserStatus.ACTIVE:
         await sessions.revoke_all(user_id=user.id)
     if changes.get("status") is UserStatus.ACTIVE:

@@ -3,6 +3,7 @@
 from app.billing.models import Invoice, InvoiceStatus, Payment
 from app.core.config import Settings
 from app.main import create_app
+from app.visits.models import Visit
 
 
 async def test_demo_has_a_sent_invoice_with_a_partial_payment(settings: Settings):
@@ -14,6 +15,7 @@ async def test_demo_has_a_sent_invoice_with_a_partial_payment(settings: Settings
         invoice = invoices[0]
         assert invoice.status is InvoiceStatus.SENT and invoice.number is not None
         assert 0 < invoice.paid_cents < invoice.total_cents
-        assert len(invoice.lines) == 5
+        billed = await Visit.find({"invoice_id": invoice.id}).count()
+        assert billed >= 5 and len(invoice.lines) == billed
         payments = await Payment.find({"invoice_id": invoice.id}).to_list()
         assert sum(payment.amount_cents for payment in payments) == invoice.paid_cents
