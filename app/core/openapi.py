@@ -1,10 +1,12 @@
 """OpenAPI document shaping and the offline docs pages."""
 
+import re
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
 import fastapi_offline
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, routing
 from fastapi.openapi.docs import (
     get_redoc_html,
     get_swagger_ui_html,
@@ -15,6 +17,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
+from app.core.error_codes import route_dependency_calls, route_problem_codes
 from app.core.errors import PROBLEM_MEDIA_TYPE
 
 DOCS_ASSETS_DIR = Path(fastapi_offline.__file__).parent / "static"
@@ -38,6 +41,88 @@ def _problem_media_types(schema: dict[str, Any]) -> None:
         schemas.pop(unused, None)
 
 
+ACCESS_LINK = "#section/Access"
+_PARENTHESES = re.compile(r"\s*\(([^()]*)\)")
+_ACCESS_TERMS = re.compile(r"\b(pool access|pool manage)\b")
+
+
+def _linked(text: str) -> str:
+    """Link each mention of "pool access"/"pool manage" to their definition in the description."""
+    return _ACCESS_TERMS.sub(lambda match: f"[{match.group(1)}]({ACCESS_LINK})", text)
+
+
+def _roles(call: Any) -> list[str] | None:
+    """The roles a `require_roles(...)` dependency lets through, or None for any other callable."""
+    if getattr(call, "__qualname__", "") != "require_roles.<locals>.dependency":
+        return None
+    cells = [cell.cell_contents for cell in call.__closure__ or ()]
+    roles = next((value for value in cells if isinstance(value, tuple)), ())
+    return [str(getattr(role, "value", role)) for role in roles]
+
+
+def who_may_call(route: APIRoute, authenticated: bool) -> str:
+    """Who may call the route, in plain words, from its access dependencies and its docstring."""
+    docstring = (route.description or "").strip()
+    rule = _PARENTHESES.search(docstring.splitlines()[0] if docstring else "")
+    names = {getattr(call, "__name__", "") for call in route_dependency_calls(route)}
+    role_lists = [r for r in map(_roles, route_dependency_calls(route)) if r is not None]
+    if not authenticated:
+        who = "Anyone; no token is needed"
+    elif role_lists:
+        who = "Signed-in users with the role " + " or ".join(f"`{r}`" for r in role_lists[0])
+    elif rule and rule.group(1) not in {"pool access", "pool manage"}:
+        who = f"Signed-in callers: {rule.group(1)}"
+    elif "pool_manage" in names or (rule and rule.group(1) == "pool manage"):
+        who = "Signed-in callers with pool manage on the pool"
+    elif "pool_access" in names or (rule and rule.group(1) == "pool access"):
+        who = "Signed-in callers with pool access to the pool"
+    else:
+        who = "Any signed-in user; what they see is limited by the visibility rule"
+    return _linked(who) + "."
+
+
+def _summary(route: APIRoute) -> str:
+    """The docstring's first sentence without its access note: a short human title."""
+    first = (route.description or route.name.replace("_", " ")).strip().splitlines()[0]
+    first = _PARENTHESES.sub("", first).split(";")[0].split(": ")[0].rstrip(". ")
+    return first[:1].upper() + first[1:]
+
+
+def _problem_response(status: int, codes: list[str]) -> dict[str, Any]:
+    listed = ", ".join(f"`{code}`" for code in codes)
+    return {
+        "description": f"{HTTPStatus(status).phrase}. Problem codes: {listed}."
+        if codes
+        else (HTTPStatus(status).phrase),
+        "x-problem-codes": codes,
+        "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
+
+
+def _document_operations(app: FastAPI, schema: dict[str, Any]) -> None:
+    """Summary, who may call, and the problem codes of each error response, for every operation."""
+    for context in routing.iter_route_contexts(app.routes):
+        route = context.original_route
+        if not isinstance(route, APIRoute) or not route.include_in_schema:
+            continue
+        path_item = schema["paths"].get(context.path_format or route.path_format, {})
+        for method in sorted(route.methods or ()):
+            operation = path_item.get(method.lower())
+            if operation is None:
+                continue
+            who = who_may_call(route, authenticated=bool(operation.get("security")))
+            operation["summary"] = _summary(route)
+            operation["description"] = f"**Who may call:** {who}\n\n{_linked(route.description)}"
+            operation["x-who-may-call"] = who
+            responses = operation["responses"]
+            for status, codes in route_problem_codes(route).items():
+                documented = responses.setdefault(str(status), {})
+                documented.update(_problem_response(status, codes))
+            for status, response in responses.items():
+                if status[0] in "45" and "x-problem-codes" not in response:
+                    response.update(_problem_response(int(status), []))
+
+
 def install_openapi(app: FastAPI) -> None:
     """Serve an OpenAPI document whose error responses are `application/problem+json`."""
 
@@ -51,6 +136,7 @@ def install_openapi(app: FastAPI) -> None:
                 tags=app.openapi_tags,
             )
             _problem_media_types(schema)
+            _document_operations(app, schema)
             app.openapi_schema = schema
         return app.openapi_schema
 
