@@ -19,6 +19,14 @@ from fastapi.staticfiles import StaticFiles
 
 from app.core.error_codes import route_dependency_calls, route_problem_codes
 from app.core.errors import PROBLEM_MEDIA_TYPE
+from app.core.examples import add_request_examples
+from app.core.field_docs import (
+    FIELD_DESCRIPTIONS,
+    describe_properties,
+    simplify_nullable,
+    tidy_properties,
+    title_of,
+)
 
 DOCS_ASSETS_DIR = Path(fastapi_offline.__file__).parent / "static"
 DOCS_ASSETS_PATH = "/docs-assets"
@@ -123,6 +131,43 @@ def _document_operations(app: FastAPI, schema: dict[str, Any]) -> None:
                     response.update(_problem_response(int(status), []))
 
 
+OBJECT_ID_SCHEMA = "PydanticObjectId"
+
+
+def _inline_object_ids(node: Any, object_id: dict[str, Any]) -> Any:
+    """Put the id's plain string schema where it is referenced, so `id | null` reads as one type."""
+    if isinstance(node, list):
+        return [_inline_object_ids(item, object_id) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if node.get("$ref") == f"#/components/schemas/{OBJECT_ID_SCHEMA}":
+        return {**object_id, **{key: value for key, value in node.items() if key != "$ref"}}
+    return {key: _inline_object_ids(value, object_id) for key, value in node.items()}
+
+
+def _document_fields(schema: dict[str, Any]) -> None:
+    """Descriptions, readable titles and simple nullable types on schemas and parameters."""
+    schemas = schema.get("components", {}).get("schemas", {})
+    object_id = schemas.pop(OBJECT_ID_SCHEMA, None)
+    if object_id is not None:
+        # No `example`: Swagger UI would pre-fill that fake id into every id filter.
+        object_id = {key: value for key, value in object_id.items() if key != "example"}
+        schema["paths"] = _inline_object_ids(schema["paths"], object_id)
+        schema["components"]["schemas"] = schemas = _inline_object_ids(schemas, object_id)
+    describe_properties(schemas)
+    tidy_properties(schemas)
+    for path_item in schema.get("paths", {}).values():
+        for operation in path_item.values():
+            for parameter in operation.get("parameters", []):
+                parameter_schema = parameter.get("schema", {})
+                parameter_schema["title"] = title_of(parameter["name"])
+                simplify_nullable(parameter_schema)
+                if not parameter.get("description"):
+                    described = FIELD_DESCRIPTIONS.get(parameter["name"])
+                    if described:
+                        parameter["description"] = described
+
+
 def install_openapi(app: FastAPI) -> None:
     """Serve an OpenAPI document whose error responses are `application/problem+json`."""
 
@@ -137,6 +182,8 @@ def install_openapi(app: FastAPI) -> None:
             )
             _problem_media_types(schema)
             _document_operations(app, schema)
+            _document_fields(schema)
+            add_request_examples(schema)
             app.openapi_schema = schema
         return app.openapi_schema
 

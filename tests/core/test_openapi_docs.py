@@ -1,10 +1,14 @@
 """The OpenAPI document explains itself: codes from the one catalog, who may call, descriptions."""
 
+import json
 from typing import Any
 
 import pytest
+from fastapi import routing
+from fastapi.routing import APIRoute
 
 from app.core.errors import ERROR_CODES, AppError, error_classes
+from app.core.examples import REQUEST_EXAMPLES
 from app.main import create_app
 
 METHODS = ("get", "post", "put", "patch", "delete")
@@ -93,3 +97,105 @@ class TestOperations:
         for method, path, operation in operations(schema):
             for tag in operation["tags"]:
                 assert described.get(tag), (method, path, tag)
+
+
+def api_routes() -> list[tuple[APIRoute, dict[str, Any]]]:
+    """Each documented route with its operation in the same app's document."""
+    app = create_app()
+    document = app.openapi()
+    found = []
+    for context in routing.iter_route_contexts(app.routes):
+        route = context.original_route
+        if isinstance(route, APIRoute) and route.include_in_schema:
+            for method in route.methods:
+                found.append((route, document["paths"][route.path_format][method.lower()]))
+    return found
+
+
+def body_example(operation: dict[str, Any]) -> tuple[str, Any]:
+    (media_type, content), *_ = operation["requestBody"]["content"].items()
+    return media_type, content.get("example")
+
+
+class TestSchemas:
+    def test_every_property_is_described(self, schema: dict[str, Any]) -> None:
+        missing = [
+            f"{name}.{field}"
+            for name, component in schema["components"]["schemas"].items()
+            for field, prop in component.get("properties", {}).items()
+            if not prop.get("description")
+        ]
+        assert not missing
+
+    def test_every_parameter_is_described(self, schema: dict[str, Any]) -> None:
+        for method, path, operation in operations(schema):
+            for parameter in operation.get("parameters", []):
+                assert parameter.get("description"), (method, path, parameter["name"])
+
+    def test_titles_read_well(self, schema: dict[str, Any]) -> None:
+        visit = schema["components"]["schemas"]["VisitOut"]["properties"]
+        assert visit["visitedAt"]["title"] == "Visited at"
+        for component in schema["components"]["schemas"].values():
+            for field, prop in component.get("properties", {}).items():
+                title = prop["title"]
+                assert title[0].isupper() and title[1:] == title[1:].lower(), (field, title)
+                assert len(title.split()) >= sum(1 for c in field if c.isupper()) + 1 or (
+                    "_" in field
+                ), (field, title)
+
+    def test_nullable_plain_types_render_as_one_type(self, schema: dict[str, Any]) -> None:
+        visited_at = schema["components"]["schemas"]["VisitOut"]["properties"]["visitedAt"]
+        assert visited_at["type"] == ["string", "null"]
+        assert "anyOf" not in visited_at
+        for component in schema["components"]["schemas"].values():
+            for field, prop in component.get("properties", {}).items():
+                options = prop.get("anyOf", [])
+                plain = [o for o in options if "$ref" not in o and o.get("type") != "null"]
+                assert not (len(options) == 2 and len(plain) == 1), field
+
+    def test_no_parameter_is_prefilled_with_a_fake_id(self, schema: dict[str, Any]) -> None:
+        text = json.dumps(schema["paths"])
+        for method, path, operation in operations(schema):
+            for parameter in operation.get("parameters", []):
+                found = json.dumps(parameter)
+                assert '"example' not in found, (method, path, parameter["name"])
+                assert (
+                    '"default": "' not in found
+                    or parameter["in"] != "query"
+                    or not (parameter["name"].endswith("Id"))
+                )
+        assert "5eb7cf5a86d9755df3a6c593" not in text
+        assert "5eb7cf5a86d9755df3a6c593" not in json.dumps(schema["components"])
+
+
+class TestRequestExamples:
+    def test_every_request_body_has_an_example(self, schema: dict[str, Any]) -> None:
+        for method, path, operation in operations(schema):
+            for media_type, content in operation.get("requestBody", {}).get("content", {}).items():
+                assert "example" in content, (method, path, media_type)
+
+    def test_every_example_passes_the_routes_own_validation(self) -> None:
+        checked = 0
+        for route, operation in api_routes():
+            if route.body_field is None:
+                continue
+            media_type, example = body_example(operation)
+            if media_type == "multipart/form-data":
+                continue  # a file part: Swagger UI shows a file picker, there is no JSON to check
+            _, errors = route.body_field.validate(example, {}, loc=("body",))
+            assert not errors, (route.path, example, errors)
+            checked += 1
+        assert checked >= 20
+
+    def test_a_broken_example_is_caught(self) -> None:
+        route, _ = next(
+            (r, op) for r, op in api_routes() if r.path == "/pool-values" and "POST" in r.methods
+        )
+        assert route.body_field is not None
+        broken = {**REQUEST_EXAMPLES["PoolValuesCreate"], "ph": 15}
+        _, errors = route.body_field.validate(broken, {}, loc=("body",))
+        assert errors
+
+    def test_examples_reach_the_document(self, schema: dict[str, Any]) -> None:
+        body = schema["paths"]["/pools/{poolId}/visits"]["post"]["requestBody"]
+        assert body["content"]["application/json"]["example"] == REQUEST_EXAMPLES["VisitRecord"]
