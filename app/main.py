@@ -5,7 +5,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from fastapi.middleware.cors import CORSMiddleware
 
 from app import demo
 from app.alerts.router import router as alerts_router
@@ -13,11 +12,15 @@ from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
 from app.billing.router import router as billing_router
 from app.core import db
-from app.core.config import Settings
+from app.core.config import Settings, load_settings
 from app.core.errors import install_error_handlers
 from app.core.jobs import JobRunner, PeriodicJob
 from app.core.logging import configure_logging
-from app.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from app.core.middleware import (
+    BodySizeLimitMiddleware,
+    ProblemCORSMiddleware,
+    RequestContextMiddleware,
+)
 from app.core.openapi import install_docs, install_openapi, operation_id
 from app.core.storage import create_storage
 from app.dashboard.router import router as dashboard_router
@@ -104,11 +107,12 @@ def background_jobs(settings: Settings) -> list[PeriodicJob]:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app; nothing connects until the lifespan starts."""
-    settings = settings or Settings()
+    settings = settings or load_settings()
+    # Before uvicorn's own start-up lines, so they are JSON too.
+    configure_logging(settings.log_level)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        configure_logging(settings.log_level)
         app.state.mongo_client = await db.init_database(settings)
         app.state.storage = create_storage(settings)
         await app.state.storage.start()
@@ -132,6 +136,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
+        openapi_url="/openapi.json" if settings.docs_on else None,
         generate_unique_id_function=operation_id,
         swagger_ui_init_oauth={"clientId": "poolia-docs"},
         openapi_tags=TAGS,
@@ -143,7 +148,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     if settings.cors_origin_list:
         app.add_middleware(
-            CORSMiddleware,
+            ProblemCORSMiddleware,
             allow_origins=settings.cors_origin_list,
             allow_methods=["*"],
             allow_headers=["*"],
@@ -153,7 +158,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in ROUTERS:
         app.include_router(router)
     install_openapi(app)
-    install_docs(app)
+    if settings.docs_on:
+        install_docs(app)
     return app
 
 

@@ -23,11 +23,11 @@ def _client_ip(request: Request) -> str | None:
     "/register",
     status_code=201,
     response_model=TokenOut,
-    responses=problem_responses(409, 422),
+    responses=problem_responses(409, 422, 429),
 )
-async def register(data: RegisterIn, settings: SettingsDep) -> TokenOut:
+async def register(data: RegisterIn, request: Request, settings: SettingsDep) -> TokenOut:
     """Create an owner or technician account and return its tokens."""
-    return await service.register(data=data, settings=settings)
+    return await service.register(data=data, ip=_client_ip(request), settings=settings)
 
 
 @router.post("/login", response_model=TokenOut, responses=problem_responses(401, 403, 422, 429))

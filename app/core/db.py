@@ -16,7 +16,7 @@ def document_models() -> list[type[Document]]:
     """Every Beanie document of the app; `init_beanie` creates their indexes."""
     from app.alerts.models import Alert, AlertConfig
     from app.audit.models import AuditEvent
-    from app.auth.models import LoginFailure, Session
+    from app.auth.models import RateLimit, Session
     from app.billing.models import Invoice, InvoiceCounter, Payment
     from app.core.jobs import JobLease
     from app.invites.models import Invite
@@ -30,7 +30,7 @@ def document_models() -> list[type[Document]]:
     return [
         User,
         Session,
-        LoginFailure,
+        RateLimit,
         AuditEvent,
         Pool,
         Invite,

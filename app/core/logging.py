@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 
 from app.core.context import request_id_var
 
-_RESERVED = set(vars(logging.makeLogRecord({})))
+# uvicorn passes a `color_message` with ANSI codes alongside each plain message: never written.
+_RESERVED = set(vars(logging.makeLogRecord({}))) | {"color_message"}
 
 
 class JsonFormatter(logging.Formatter):

@@ -80,8 +80,9 @@ class PhotoPresenter:
 async def photo_presenter(
     request: Request, storage: StorageDep, settings: SettingsDep
 ) -> PhotoPresenter:
-    """A presenter whose signed links point back at this app."""
-    return PhotoPresenter(storage=storage, settings=settings, base_url=str(request.base_url))
+    """A presenter whose signed links start with PUBLIC_BASE_URL (else this request's base)."""
+    base_url = settings.link_base_url(str(request.base_url))
+    return PhotoPresenter(storage=storage, settings=settings, base_url=base_url)
 
 
 PhotoPresenterDep = Annotated[PhotoPresenter, Depends(photo_presenter)]

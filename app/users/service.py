@@ -8,7 +8,7 @@ from beanie.odm.queries.find import FindMany
 from pymongo.errors import DuplicateKeyError
 
 from app.audit import service as audit_service
-from app.auth import sessions
+from app.auth import rate_limit, sessions
 from app.core.config import Settings
 from app.core.errors import Forbidden
 from app.core.queries import newest_first
@@ -144,11 +144,16 @@ async def change_password(
     session_id: PydanticObjectId,
     settings: Settings,
 ) -> None:
-    """Replace the caller's password and end every other session of theirs."""
+    """Replace the caller's password and end every other session of theirs.
+
+    A wrong current password counts as a failed login for the user's email (429 at the limit).
+    """
+    reservation = await rate_limit.reserve_password_check(email=user.email, settings=settings)
     if not await verify_password(
         current_password, user.password_hash, rounds=settings.bcrypt_rounds
     ):
-        raise CurrentPasswordIncorrect
+        raise CurrentPasswordIncorrect  # the reserved place stays: a counted failure
+    await rate_limit.release(reservation)
     if new_password == current_password:
         raise PasswordUnchanged
     new_hash = await hash_password(new_password, rounds=settings.bcrypt_rounds)

@@ -20,9 +20,8 @@ EXPECTED = {
         "user_revoked": ([("user_id", 1), ("revoked_at", 1)], {}),
         "expires_ttl": ([("expires_at", 1)], {"expireAfterSeconds": 0}),
     },
-    "login_failures": {
-        "key_at": ([("key", 1), ("at", 1)], {}),
-        "at_ttl": ([("at", 1)], {"expireAfterSeconds": 24 * 3600}),
+    "rate_limits": {
+        "expires_ttl": ([("expires_at", 1)], {"expireAfterSeconds": 0}),
     },
     "audit_events": {
         "at": ([("at", -1)], {}),

@@ -796,7 +796,7 @@ class TestConsistency:
         response = await client.post(
             f"/photos/pools/{pool.id}", files=upload(make_image()), headers=owner.headers
         )
-        assert (response.status_code, problem_code(response)) == (500, "internal_error")
+        assert (response.status_code, problem_code(response)) == (503, "service_unavailable")
         assert await blob_names(storage) == []
         assert await Photo.count() == 0
 
