@@ -26,6 +26,8 @@ from app.users.schemas import UserCreate
 from app.visits import workflow
 from app.visits.models import Visit
 from app.visits.schemas import VisitRecord
+from app.webhooks import service as webhooks_service
+from app.webhooks.models import Webhook
 
 logger = logging.getLogger(__name__)
 
@@ -74,14 +76,16 @@ async def _demo_pool(admin: User, owner: User, technician: User, invited: User) 
     return await pools_service.get(pool_id=pool.id)
 
 
-# Weekly visits over the last weeks; the newest one finds the pH too high, so the
-# dashboard shows an active alert.
+# Weekly visits over the last weeks, with a full test kit for the water balance (§16). The newest
+# one finds the pH too high and the alkalinity low, so the dashboard shows an active alert and a
+# dosing plan: bicarbonate first, then acid, for the pool's 48,000 liters.
+WATER_TESTS = {"calcium_hardness": 280, "cyanuric_acid": 65, "salt": 3100, "tds": 1800}
 DEMO_READINGS = [
-    {"ph": 7.4, "chlorine": 1.8, "temperature": 24.5},
-    {"ph": 7.5, "chlorine": 1.5, "temperature": 25.0},
-    {"ph": 7.3, "chlorine": 2.1, "temperature": 26.0},
-    {"ph": 7.6, "chlorine": 1.2, "temperature": 26.5},
-    {"ph": 8.1, "chlorine": 0.9, "temperature": 27.0},
+    {"ph": 7.4, "chlorine": 1.8, "temperature": 24.5, "alkalinity": 100, **WATER_TESTS},
+    {"ph": 7.5, "chlorine": 1.5, "temperature": 25.0, "alkalinity": 95, **WATER_TESTS},
+    {"ph": 7.3, "chlorine": 2.1, "temperature": 26.0, "alkalinity": 90, **WATER_TESTS},
+    {"ph": 7.6, "chlorine": 1.2, "temperature": 26.5, "alkalinity": 80, **WATER_TESTS},
+    {"ph": 8.1, "chlorine": 0.9, "temperature": 27.0, "alkalinity": 65, **WATER_TESTS},
 ]
 
 
@@ -170,10 +174,31 @@ async def _demo_thread(
     )
 
 
+DEMO_WEBHOOK_URL = "https://example.com/poolia-webhook"
+
+
+async def _demo_webhook(owner: User) -> None:
+    """The owner's webhook for their pools' events, with a ping queued in its delivery log."""
+    if await Webhook.find_one({"owner_id": owner.id}) is not None:
+        return
+    # Inserted as trusted demo data: creation through the API would resolve the host first,
+    # which an offline demo cannot do. Each attempt still passes the SSRF guard.
+    webhook = Webhook(
+        url=DEMO_WEBHOOK_URL,
+        events=["alert.raised", "visit.completed", "message.posted"],
+        description="Demo: the owner's ERP",
+        owner_id=owner.id,
+        secret=webhooks_service.new_secret(),
+    )
+    await webhook.insert()
+    await webhooks_service.queue_ping(webhook=webhook)
+
+
 async def seed(*, settings: Settings, storage: BlobStorage) -> None:
     """Create the demo accounts and pool (skipping what exists) and print the logins."""
     users = {key: await _demo_user(settings, *fields) for key, fields in DEMO_USERS.items()}
     pool = await _demo_pool(users["admin"], users["owner"], users["technician"], users["invited"])
+    await _demo_webhook(users["owner"])
     await _demo_visits(pool, users["technician"])
     await _demo_thread(pool, users["owner"], users["technician"], storage, settings)
     await _demo_invoice(settings, users["admin"], users["owner"], pool)

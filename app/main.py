@@ -3,8 +3,9 @@
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from app import demo
 from app.alerts.router import router as alerts_router
@@ -14,6 +15,9 @@ from app.billing.router import router as billing_router
 from app.core import db
 from app.core.config import Settings, load_settings
 from app.core.errors import install_error_handlers
+from app.core.idempotency import install_idempotency
+from app.core.idempotency.dependencies import idempotency_claim
+from app.core.idempotency.middleware import REPLAYED_HEADER
 from app.core.jobs import JobRunner, PeriodicJob
 from app.core.logging import configure_logging
 from app.core.middleware import (
@@ -34,6 +38,9 @@ from app.readings.router import router as readings_router
 from app.users import service as users_service
 from app.users.router import router as users_router
 from app.visits.router import router as visits_router
+from app.water_balance.router import router as water_balance_router
+from app.webhooks import delivery as webhook_delivery
+from app.webhooks.router import router as webhooks_router
 
 logger = logging.getLogger(__name__)
 
@@ -46,11 +53,13 @@ ROUTERS = [
     dashboard_router,
     alerts_router,
     readings_router,
+    water_balance_router,
     visits_router,
     photos_router,
     messaging_router,
     billing_router,
     audit_router,
+    webhooks_router,
 ]
 
 # Room for the multipart envelope around an upload of MAX_UPLOAD_BYTES; a larger request body is
@@ -97,12 +106,20 @@ TAGS = [
     {"name": "messaging", "description": "Threads and messages about a pool, with photos."},
     {"name": "billing", "description": "Invoices, payments and owner statements (admin)."},
     {"name": "audit", "description": "The audit log of who changed what (admin)."},
+    {
+        "name": "water-balance",
+        "description": "Langelier Saturation Index (LSI) and a dosing plan for a reading.",
+    },
+    {"name": "webhooks", "description": "Signed event deliveries to an integrator's URL."},
 ]
 
 
 def background_jobs(settings: Settings) -> list[PeriodicJob]:
     """The periodic jobs every API instance runs (each coordinates through MongoDB leases)."""
-    return []
+    deliver_webhooks = partial(webhook_delivery.deliver_due, settings=settings)
+    return [
+        PeriodicJob("webhook-deliveries", settings.notification_poll_seconds, deliver_webhooks),
+    ]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -140,9 +157,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         generate_unique_id_function=operation_id,
         swagger_ui_init_oauth={"clientId": "poolia-docs"},
         openapi_tags=TAGS,
+        # Claims an Idempotency-Key before any route dependency runs; a no-op without a key.
+        dependencies=[Depends(idempotency_claim)],
     )
     app.state.settings = settings
     install_error_handlers(app)
+    install_idempotency(app)
     app.add_middleware(
         BodySizeLimitMiddleware, max_bytes=settings.max_upload_bytes + MULTIPART_OVERHEAD_BYTES
     )
@@ -152,7 +172,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_origins=settings.cors_origin_list,
             allow_methods=["*"],
             allow_headers=["*"],
-            expose_headers=["X-Request-ID", "Retry-After"],
+            expose_headers=["X-Request-ID", "Retry-After", REPLAYED_HEADER],
         )
     app.add_middleware(RequestContextMiddleware)
     for router in ROUTERS:

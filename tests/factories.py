@@ -18,6 +18,8 @@ from app.photos import service as photos_service
 from app.photos.models import Photo, PhotoContext
 from app.pools.models import Pool
 from app.users.models import Role, User, UserStatus
+from app.webhooks.models import Webhook
+from app.webhooks.service import new_secret
 
 DEFAULT_PASSWORD = "correct-horse-battery"
 _sequence = itertools.count(1)
@@ -101,6 +103,21 @@ async def make_invite(pool: Pool, technician: User, **fields: object) -> Invite:
     return invite
 
 
+async def make_webhook(
+    owner: User,
+    *,
+    url: str = "http://127.0.0.1:9/poolia",
+    events: Iterable[str] = ("alert.raised",),
+    **fields: object,
+) -> Webhook:
+    """Insert a webhook of `owner` straight into the store (no URL check)."""
+    webhook = Webhook(
+        url=url, events=list(events), owner_id=owner.id, secret=new_secret(), **fields
+    )
+    await webhook.insert()
+    return webhook
+
+
 def make_image(
     image_format: str = "PNG",
     *,
@@ -155,4 +172,5 @@ PATH_PARAMS: dict[str, str] = {
     "invoiceId": "invoice",
     "paymentId": "payment",
     "ownerId": "pool_owner",
+    "webhookId": "webhook",
 }

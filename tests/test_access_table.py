@@ -33,7 +33,14 @@ from app.core.openapi import DOCS_ASSETS_PATH
 from app.pools.models import Pool
 from app.users.models import Role, User
 from tests.conftest import Caller
-from tests.factories import DEFAULT_PASSWORD, PATH_PARAMS, make_image, make_invite, make_user
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    PATH_PARAMS,
+    make_image,
+    make_invite,
+    make_user,
+    make_webhook,
+)
 
 try:  # FastAPI 0.16x keeps included routers lazily in `app.routes`; this flattens them.
     from fastapi.routing import iter_route_contexts
@@ -141,6 +148,15 @@ BILLING_READ = rule(
     unassigned_technician="404",
 )
 DRAFT_MANAGE = {**BILLING_READ, "pool_owner": "404"}  # a draft reads as missing to its owner
+# Webhook rows: the world's webhook belongs to the pool owner; only they and an admin see it.
+WEBHOOK_OWNER = rule(
+    anonymous="401",
+    admin="2xx",
+    pool_owner="2xx",
+    other_owner="404",
+    assigned_technician="404",
+    unassigned_technician="404",
+)
 
 ACCESS: dict[RouteKey, dict[str, str]] = {
     # --- docs and health (§3, §14): public
@@ -202,6 +218,9 @@ ACCESS: dict[RouteKey, dict[str, str]] = {
     ("GET", "/pool-values/{poolValuesId}"): POOL_ACCESS,
     ("PATCH", "/pool-values/{poolValuesId}"): POOL_ACCESS,  # admin, pool owner, the recorder
     ("DELETE", "/pool-values/{poolValuesId}"): POOL_MANAGE,  # admin, pool owner (not the recorder)
+    # --- water balance (§16)
+    ("GET", "/pool-values/{poolValuesId}/water-balance"): POOL_ACCESS,
+    ("POST", "/water-balance"): AUTHENTICATED,  # the calculator reads no pool
     # --- visits (§8); the world's visit is the assigned technician's
     ("POST", "/visits"): POOL_ACCESS,  # pool manage, or an assigned technician for themselves
     ("GET", "/visits"): AUTHENTICATED,  # scoped list
@@ -249,6 +268,14 @@ ACCESS: dict[RouteKey, dict[str, str]] = {
     # --- audit (§13)
     ("GET", "/audit"): ADMIN_ONLY,
     ("GET", "/audit/{auditEventId}"): ADMIN_ONLY,
+    # --- webhooks (§17); `{webhookId}` is the pool owner's webhook
+    ("POST", "/webhooks"): {**ADMIN_ONLY, "pool_owner": "2xx", "other_owner": "2xx"},
+    ("GET", "/webhooks"): AUTHENTICATED,  # own (admin: all)
+    ("GET", "/webhooks/{webhookId}"): WEBHOOK_OWNER,
+    ("PATCH", "/webhooks/{webhookId}"): WEBHOOK_OWNER,
+    ("DELETE", "/webhooks/{webhookId}"): WEBHOOK_OWNER,
+    ("POST", "/webhooks/{webhookId}/test"): WEBHOOK_OWNER,
+    ("GET", "/webhooks/{webhookId}/deliveries"): WEBHOOK_OWNER,
 }
 
 # Rows the contract lists but the app does not serve yet: the route test checks they are still
@@ -347,6 +374,7 @@ async def world(
         "reference": "world-payment",
     }
     payment = await _call(client, "POST", "/payments", admin, json=payment_body)
+    webhook = await make_webhook(owner.user)
     audit_event = await AuditEvent.find_one({})
     assert audit_event is not None, "the world needs an audit event"
     _, refresh_token = await sessions.start(user_id=owner.user.id, ttl=timedelta(days=1))
@@ -366,6 +394,7 @@ async def world(
             "invoice": invoice["id"],
             "draft_invoice": draft_invoice["id"],
             "payment": payment["id"],
+            "webhook": str(webhook.id),
         },
         emails={
             **{name: each.user.email for name, each in callers.items()},
@@ -443,6 +472,9 @@ CONTENT: dict[RouteKey, Callable[[World], dict[str, Any]]] = {
     },
     ("PATCH", "/invites/{inviteId}"): lambda w: {"json": {"message": "See you on Monday."}},
     ("POST", "/pool-values"): lambda w: {"json": {"poolId": w.ids["pool"], "ph": 7.4}},
+    ("POST", "/water-balance"): lambda w: {
+        "json": {"readings": {"ph": 7.9, "alkalinity": 70}, "volumeLiters": 40_000}
+    },
     ("PATCH", "/pool-values/{poolValuesId}"): lambda w: {"json": {"chlorine": 2.5}},
     ("POST", "/visits"): lambda w: {
         "json": {
@@ -488,6 +520,11 @@ CONTENT: dict[RouteKey, Callable[[World], dict[str, Any]]] = {
     ("GET", "/owners/{ownerId}/statement"): lambda w: {
         "params": {"from": "2026-01-01", "to": "2099-12-31"}
     },
+    # an address literal, so the SSRF guard passes without DNS
+    ("POST", "/webhooks"): lambda w: {
+        "json": {"url": "https://93.184.216.34/poolia", "events": ["alert.raised"]}
+    },
+    ("PATCH", "/webhooks/{webhookId}"): lambda w: {"json": {"description": "ERP sync"}},
 }
 
 

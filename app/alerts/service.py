@@ -60,6 +60,11 @@ def default_config(pool_id: PydanticObjectId) -> AlertConfig:
     return AlertConfig(pool_id=pool_id)
 
 
+async def peek_config(*, pool_id: PydanticObjectId) -> AlertConfig:
+    """The pool's stored config, or the default without storing it (for read-only views)."""
+    return await AlertConfig.find_one({"pool_id": pool_id}) or default_config(pool_id)
+
+
 async def get_config(*, pool_id: PydanticObjectId) -> AlertConfig:
     """The pool's config; the default is stored on first read by one upsert on the unique poolId."""
     defaults = default_config(pool_id).model_dump(exclude={"id", "pool_id", "revision_id"})

@@ -60,6 +60,13 @@ class Settings(BaseSettings):
     register_max_per_ip: int = Field(default=10, ge=1, le=10_000)
     # Off in tests that drive the workers themselves; on everywhere else.
     background_jobs_enabled: bool = True
+    # How often the notification workers (email outbox, webhook deliveries) look for due work.
+    notification_poll_seconds: float = Field(default=2, gt=0, le=60)
+    webhook_retry_base_seconds: float = Field(default=10, gt=0, le=3600)
+    webhook_timeout_seconds: float = Field(default=10, gt=0, le=60)
+    # Lifts the SSRF guard on webhook URLs: tests and deployments that deliver inside a private
+    # network only.
+    webhook_allow_private_targets: bool = False
 
     @field_validator("log_level", mode="before")
     @classmethod

@@ -18,6 +18,7 @@ def document_models() -> list[type[Document]]:
     from app.audit.models import AuditEvent
     from app.auth.models import RateLimit, Session
     from app.billing.models import Invoice, InvoiceCounter, Payment
+    from app.core.idempotency.models import IdempotencyRecord
     from app.core.jobs import JobLease
     from app.invites.models import Invite
     from app.messaging.models import Message, Thread
@@ -26,6 +27,7 @@ def document_models() -> list[type[Document]]:
     from app.readings.models import PoolValues
     from app.users.models import User
     from app.visits.models import Visit
+    from app.webhooks.models import Webhook, WebhookDelivery
 
     return [
         User,
@@ -45,6 +47,9 @@ def document_models() -> list[type[Document]]:
         Invoice,
         Payment,
         InvoiceCounter,
+        Webhook,
+        WebhookDelivery,
+        IdempotencyRecord,
     ]
 
 

@@ -211,6 +211,18 @@ ERROR_CODES: dict[str, ErrorCode] = {
         409, "A payment with this reference is already on the invoice."
     ),
     "owner_has_invoices": ErrorCode(409, "The owner has sent invoices; their role is fixed."),
+    # Idempotency keys.
+    "idempotency_key_reused": ErrorCode(
+        422, "This Idempotency-Key was used for a different request; use a new key."
+    ),
+    "idempotency_in_progress": ErrorCode(
+        409, "The first request with this Idempotency-Key is still running; retry later."
+    ),
+    # Webhooks.
+    "webhook_not_found": ErrorCode(404, "The webhook does not exist or is not the caller's."),
+    "webhook_url_not_allowed": ErrorCode(
+        422, "The webhook URL is not http(s) or points to a non-public address."
+    ),
 }
 
 # Codes every route may answer without raising them itself.

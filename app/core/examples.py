@@ -126,6 +126,24 @@ REQUEST_EXAMPLES: dict[str, dict[str, Any]] = {
         "reference": "TRF-2026-06-0042",
         "paidAt": "2026-06-12T10:00:00Z",
     },
+    "WaterBalanceRequest": {
+        "readings": {
+            "ph": 7.8,
+            "temperature": 27,
+            "calciumHardness": 180,
+            "alkalinity": 70,
+            "cyanuricAcid": 30,
+            "chlorine": 0.8,
+        },
+        "volumeLiters": 48000,
+        "poolType": "chlorine",
+    },
+    "WebhookCreate": {
+        "url": "https://hooks.example.com/poolia",
+        "events": ["visit.completed", "alert.raised"],
+        "description": "Service reports into our CRM",
+    },
+    "WebhookUpdate": {"events": ["visit.completed"], "active": True},
 }
 
 # Binary uploads: the example names the part; Swagger UI shows a file picker for it.

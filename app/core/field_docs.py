@@ -44,7 +44,6 @@ FIELD_DESCRIPTIONS: dict[str, str] = {
     "acknowledgedBy": "Id of the user who acknowledged the alert, or null.",
     "replyToMessageId": "Id of the message of the same thread this one answers, or null.",
     # People.
-    "name": "Given name.",
     "lastName": "Family name.",
     "email": "Email address (unique, compared case-insensitively).",
     "phone": "Phone number, free text, or null.",
@@ -52,16 +51,12 @@ FIELD_DESCRIPTIONS: dict[str, str] = {
     "currentPassword": "The caller's current password.",
     "newPassword": "The new password, at least 8 characters; must differ from the current one.",
     "role": "Role: `admin`, `owner` or `technician`.",
-    "user": "The user the tokens belong to.",
-    "owner": "The pool's owner.",
-    "technician": "The technician of the last visit, or null.",
     # Pools.
     "address": "Street address of the pool, or null.",
     "volumeLiters": "Water volume of the pool, in liters.",
     "poolType": "Kind of water treatment: `chlorine`, `saltwater`, `mineral` or `other`.",
     "indoor": "True for an indoor pool.",
     "notes": "Free-text notes, or null.",
-    "pool": "The pool.",
     "poolName": "The pool's name at the time.",
     # Readings.
     "ph": "pH, 0 to 14 (no unit).",
@@ -81,10 +76,6 @@ FIELD_DESCRIPTIONS: dict[str, str] = {
     "alertConfig": "The pool's alert thresholds.",
     "activeAlerts": "Alerts not yet resolved, newest first.",
     "alerts": "Alerts raised by these readings.",
-    "metric": "The reading that left its range: `ph`, `chlorine` or `temperature`.",
-    "value": "The reading's value, in the metric's unit (pH, ppm, °C).",
-    "min": "Lowest acceptable value, in the metric's unit (pH, ppm, °C).",
-    "max": "Highest acceptable value, in the metric's unit (pH, ppm, °C); above `min`.",
     "severity": "`warning` just outside the range, `critical` far outside it.",
     "acknowledgedAt": f"When the alert was acknowledged {TIME}, or null.",
     "resolvedAt": f"When a later reading came back in range {TIME}, or null.",
@@ -95,13 +86,10 @@ FIELD_DESCRIPTIONS: dict[str, str] = {
     "poolHealth": "The technician's verdict: `good`, `needs_attention` or `critical`.",
     "observations": "What the technician saw and did, free text, or null.",
     "chemicalsAdded": "Chemicals put in the water during the visit.",
-    "amount": "Quantity added, in `unit`.",
-    "unit": "Unit of `amount`, e.g. `kg`, `g`, `L` or `ml`.",
     "lastVisit": "The pool's most recent visit, or null.",
     "visit": "The visit.",
     # Invites.
     "technicianEmail": "Email address of the invited technician.",
-    "message": "A note from the inviter, or null.",
     "respondedAt": f"When the technician accepted or declined {TIME}, or null.",
     "expiresAt": f"When a pending invite expires {TIME}.",
     # Photos.
@@ -111,28 +99,23 @@ FIELD_DESCRIPTIONS: dict[str, str] = {
     "sizeBytes": "Size of the stored image, in bytes.",
     "width": "Image width, in pixels.",
     "height": "Image height, in pixels.",
-    "url": "Signed link to the image bytes; works without a token until `urlExpiresAt`.",
     "urlExpiresAt": f"When the signed `url` stops working {TIME}.",
     "photos": "Photos attached, oldest first.",
     "file": "The image: JPEG, PNG, GIF or WebP.",
     # Messaging.
     "subject": "Subject of the thread, 1 to 200 characters.",
-    "body": "Text of the message, 1 to 5,000 characters.",
-    "type": "Kind of message: `question`, `answer` or `comment`.",
     "editedAt": f"When the body was last edited {TIME}, or null.",
     "messageCount": "How many messages the thread holds.",
     "lastMessage": "The thread's latest message, or null.",
     "preview": "The first characters of the message body.",
     "thread": "The thread.",
     # Billing.
-    "number": "Invoice number, given when the invoice is sent (e.g. `INV-2026-0001`), else null.",
     "currency": "ISO 4217 currency code of every amount, e.g. `EUR`.",
     "issuedDate": "Date the invoice is issued (YYYY-MM-DD).",
     "dueDate": "Date payment is due (YYYY-MM-DD).",
     "periodStart": "First day of the billed period (YYYY-MM-DD).",
     "periodEnd": "Last day of the billed period (YYYY-MM-DD), on or after `periodStart`.",
     "lines": "The invoice lines, 1 to 100.",
-    "description": "What the line bills, free text.",
     "quantity": "How many units, 1 to 10,000.",
     "unitPriceCents": "Price of one unit, in cents (minor units of `currency`).",
     "amountCents": "Amount, in cents (minor units of `currency`).",
@@ -160,16 +143,11 @@ FIELD_DESCRIPTIONS: dict[str, str] = {
     "at": f"When it happened {TIME}.",
     "actorId": "Id of the user who acted, or null for the system.",
     "actorRole": "Role of that user at the time.",
-    "action": "What was done, e.g. `pool.update`.",
     "resourceType": "Kind of resource changed, e.g. `pool`.",
     "resourceId": "Id of the resource changed.",
     "ip": "Client IP address of the request, or null.",
     "changes": "Changed fields with their values before and after.",
     # Problems and health.
-    "title": "The HTTP status phrase.",
-    "status": "The resource's state; see the listed values.",
-    "detail": "A sentence for a person: what happened and what to do.",
-    "code": "Stable machine-readable error code; see the error-code catalog.",
     "requestId": "The request's id (also in the `X-Request-ID` header); quote it in reports.",
     "errors": "For 422: one entry per invalid field; otherwise null.",
     "loc": "Where the problem is: `body`, `query` or `path`, then the field names.",
@@ -192,7 +170,92 @@ FIELD_DESCRIPTIONS: dict[str, str] = {
     "client_secret": "Unused; leave empty.",
 }
 
+# Names that mean different things in different schemas are described per schema, so a new
+# schema using one of them must say what it means there.
 SCHEMA_FIELD_DESCRIPTIONS: dict[str, str] = {
+    **dict.fromkeys(
+        [f"{schema}.name" for schema in ("RegisterIn", "UserCreate", "UserOut", "UserUpdate")]
+        + ["UserSummary.name", "InviteOwner.name"],
+        "Given name.",
+    ),
+    "InvitePool.name": "Name of the pool.",
+    "PhotoOut.url": "Signed link to the image bytes; works without a token until `urlExpiresAt`.",
+    **dict.fromkeys(
+        [f"{schema}.url" for schema in ("WebhookCreate", "WebhookCreated", "WebhookOut")],
+        "Where deliveries are POSTed: a public `http` or `https` URL.",
+    ),
+    "WebhookUpdate.url": "A new target URL: a public `http` or `https` URL.",
+    **dict.fromkeys(
+        [f"{s}.description" for s in ("WebhookCreate", "WebhookCreated", "WebhookOut")],
+        "A note for people (what the endpoint is for), or null.",
+    ),
+    "WebhookUpdate.description": "A new note, or null to clear it.",
+    **dict.fromkeys(
+        [f"{s}.events" for s in ("WebhookCreate", "WebhookCreated", "WebhookOut")],
+        "The event types delivered, e.g. `visit.completed`, `alert.raised`.",
+    ),
+    "WebhookUpdate.events": "The new list of event types to deliver.",
+    **dict.fromkeys(
+        [f"{s}.active" for s in ("WebhookCreate", "WebhookCreated", "WebhookOut")],
+        "False pauses deliveries without deleting the webhook.",
+    ),
+    "WebhookUpdate.active": "False pauses deliveries, true resumes them.",
+    "WebhookCreated.secret": "The signing secret, shown only in this response: keep it to verify "
+    "`Poolia-Signature`.",
+    "WebhookCreated.ownerId": "Id of the user who registered the webhook.",
+    "WebhookOut.ownerId": "Id of the user who registered the webhook.",
+    "PoolOut.ownerId": "Id of the pool owner (a user with the `owner` role).",
+    "DeliveryOut.event": "The event type delivered, e.g. `visit.completed` or `ping`.",
+    "DeliveryOut.status": "`pending` (queued or being retried), `succeeded` or `failed`.",
+    "DeliveryOut.attempts": "How many times delivery was tried so far (at most 8).",
+    "DeliveryOut.lastStatusCode": "HTTP status of the last attempt, or null if none answered.",
+    "DeliveryOut.lastError": "Why the last attempt failed, or null.",
+    "DeliveryOut.nextAttemptAt": f"When the next attempt is due {TIME}, or null when done.",
+    "DeliveryOut.deliveredAt": f"When a 2xx answer was received {TIME}, or null.",
+    "InvoiceLineIn.description": "What the line bills, free text, 1 to 200 characters.",
+    "InvoiceLineOut.description": "What the line bills.",
+    **dict.fromkeys(
+        ["MessageCreate.type", "MessageOut.type", "ThreadCreate.type"],
+        "Kind of message: `question`, `answer` or `comment`.",
+    ),
+    **dict.fromkeys(
+        ["MessageCreate.body", "MessageOut.body", "MessageUpdate.body", "ThreadCreate.body"],
+        "Text of the message, 1 to 5,000 characters.",
+    ),
+    **dict.fromkeys(["ChemicalIn.amount", "ChemicalOut.amount"], "Quantity added, in `unit`."),
+    **dict.fromkeys(
+        ["ChemicalIn.unit", "ChemicalOut.unit"], "Unit of `amount`, e.g. `kg`, `g`, `L` or `mL`."
+    ),
+    "AlertOut.metric": "The reading that left its range: `ph`, `chlorine` or `temperature`.",
+    "AlertOut.value": "The reading's value, in the metric's unit (pH; ppm; °C).",
+    "AlertOut.min": "The range's lowest acceptable value when the alert was raised.",
+    "AlertOut.max": "The range's highest acceptable value when the alert was raised.",
+    **dict.fromkeys(
+        ["RangeIn.min", "RangeOut.min"], "Lowest acceptable value, in the metric's unit."
+    ),
+    **dict.fromkeys(
+        ["RangeIn.max", "RangeOut.max"],
+        "Highest acceptable value, in the metric's unit; above `min`.",
+    ),
+    "InviteOut.owner": "The pool's owner (`deleted: true` and null names once deleted).",
+    "InviteOut.pool": "The pool the invite is for.",
+    "Dashboard.pool": "The pool.",
+    "Dashboard.technician": "The technician of the latest completed visit, or null.",
+    "TokenOut.user": "The user the tokens belong to.",
+    **dict.fromkeys(
+        ["InviteCreate.message", "InviteOut.message", "PoolInviteCreate.message"],
+        "A note from the inviter, or null; up to 1,000 characters.",
+    ),
+    "InviteUpdate.message": "A new note from the inviter, or null.",
+    **dict.fromkeys(
+        ["InvoiceOut.number", "StatementInvoice.number"],
+        "Invoice number, given when the invoice is sent (e.g. `INV-2026-0001`), else null.",
+    ),
+    "Problem.code": "Stable machine-readable error code; see the error-code catalog.",
+    "Problem.title": "The HTTP status phrase.",
+    "Problem.detail": "A sentence for a person: what happened and what to do.",
+    "Detail.detail": "What was done, in a sentence.",
+    "AuditEventOut.action": "What was done, e.g. `pool.update`.",
     "AlertConfigIn.ph": "Acceptable pH range (no unit).",
     "AlertConfigIn.chlorine": "Acceptable free chlorine range, in ppm.",
     "AlertConfigIn.temperature": "Acceptable water temperature range, in °C.",
@@ -241,6 +304,14 @@ SCHEMA_FIELD_DESCRIPTIONS: dict[str, str] = {
     "InvoiceCreate.lines": "The lines, 1 to 100; leave out when `fromVisits` is true.",
     "InvoiceCreate.notes": "Free text printed on the invoice, or null.",
     "ReadinessChecks.database": "`ok` when MongoDB answers, else `unavailable`.",
+}
+
+
+# Query filters whose names are ambiguous as fields read plainly as filters.
+PARAMETER_DESCRIPTIONS: dict[str, str] = {
+    "status": "Only those in this state.",
+    "action": "Only events of this action, e.g. `pool.update`.",
+    "type": "Only those of this kind.",
 }
 
 

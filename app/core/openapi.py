@@ -22,11 +22,14 @@ from app.core.errors import PROBLEM_MEDIA_TYPE
 from app.core.examples import add_request_examples
 from app.core.field_docs import (
     FIELD_DESCRIPTIONS,
+    PARAMETER_DESCRIPTIONS,
     describe_properties,
     simplify_nullable,
     tidy_properties,
     title_of,
 )
+from app.core.idempotency.middleware import KEY_HEADER
+from app.core.idempotency.openapi import document_idempotency_key
 
 DOCS_ASSETS_DIR = Path(fastapi_offline.__file__).parent / "static"
 DOCS_ASSETS_PATH = "/docs-assets"
@@ -50,7 +53,14 @@ def _problem_media_types(schema: dict[str, Any]) -> None:
 
 
 ACCESS_LINK = "#section/Access"
+# The problem codes an `Idempotency-Key` brings to the operations that document the header.
+IDEMPOTENCY_CODES = {409: ("idempotency_in_progress",), 422: ("idempotency_key_reused",)}
 _PARENTHESES = re.compile(r"\s*\(([^()]*)\)")
+# A docstring's parenthesis is an access note when it names who may call.
+_ACCESS_NOTE = re.compile(
+    r"\b(admin|owner|technician|self|pool access|pool manage|anyone|author|creator|uploader|"
+    r"recorder|signed link)",
+)
 _ACCESS_TERMS = re.compile(r"\b(pool access|pool manage)\b")
 
 
@@ -71,18 +81,19 @@ def _roles(call: Any) -> list[str] | None:
 def who_may_call(route: APIRoute, authenticated: bool) -> str:
     """Who may call the route, in plain words, from its access dependencies and its docstring."""
     docstring = (route.description or "").strip()
-    rule = _PARENTHESES.search(docstring.splitlines()[0] if docstring else "")
+    notes = _PARENTHESES.findall(docstring.splitlines()[0] if docstring else "")
+    rule = next((note for note in notes if _ACCESS_NOTE.search(note)), None)
     names = {getattr(call, "__name__", "") for call in route_dependency_calls(route)}
     role_lists = [r for r in map(_roles, route_dependency_calls(route)) if r is not None]
     if not authenticated:
         who = "Anyone; no token is needed"
     elif role_lists:
         who = "Signed-in users with the role " + " or ".join(f"`{r}`" for r in role_lists[0])
-    elif rule and rule.group(1) not in {"pool access", "pool manage"}:
-        who = f"Signed-in callers: {rule.group(1)}"
-    elif "pool_manage" in names or (rule and rule.group(1) == "pool manage"):
+    elif rule and rule not in {"pool access", "pool manage"}:
+        who = f"Signed-in callers: {rule}"
+    elif "pool_manage" in names or rule == "pool manage":
         who = "Signed-in callers with pool manage on the pool"
-    elif "pool_access" in names or (rule and rule.group(1) == "pool access"):
+    elif "pool_access" in names or rule == "pool access":
         who = "Signed-in callers with pool access to the pool"
     else:
         who = "Any signed-in user; what they see is limited by the visibility rule"
@@ -92,7 +103,11 @@ def who_may_call(route: APIRoute, authenticated: bool) -> str:
 def _summary(route: APIRoute) -> str:
     """The docstring's first sentence without its access note: a short human title."""
     first = (route.description or route.name.replace("_", " ")).strip().splitlines()[0]
-    first = _PARENTHESES.sub("", first).split(";")[0].split(": ")[0].rstrip(". ")
+    first = _PARENTHESES.sub("", first).split(";")[0]
+    head = first.split(": ")[0]
+    # "Send a draft: number it, ..." reads well cut at the colon; "A calculator: ..." does not.
+    first = head if len(head.split()) >= 3 else first
+    first = first.rstrip(". ")
     return first[:1].upper() + first[1:]
 
 
@@ -123,12 +138,17 @@ def _document_operations(app: FastAPI, schema: dict[str, Any]) -> None:
             operation["description"] = f"**Who may call:** {who}\n\n{_linked(route.description)}"
             operation["x-who-may-call"] = who
             responses = operation["responses"]
-            for status, codes in route_problem_codes(route).items():
+            codes_by_status = route_problem_codes(route)
+            if any(p.get("name") == KEY_HEADER for p in operation.get("parameters", [])):
+                for status, shared in IDEMPOTENCY_CODES.items():
+                    codes_by_status[status] = sorted({*codes_by_status.get(status, []), *shared})
+            for status, codes in sorted(codes_by_status.items()):
                 documented = responses.setdefault(str(status), {})
                 documented.update(_problem_response(status, codes))
             for status, response in responses.items():
                 if status[0] in "45" and "x-problem-codes" not in response:
                     response.update(_problem_response(int(status), []))
+            operation["responses"] = dict(sorted(responses.items()))
 
 
 OBJECT_ID_SCHEMA = "PydanticObjectId"
@@ -163,7 +183,10 @@ def _document_fields(schema: dict[str, Any]) -> None:
                 parameter_schema["title"] = title_of(parameter["name"])
                 simplify_nullable(parameter_schema)
                 if not parameter.get("description"):
-                    described = FIELD_DESCRIPTIONS.get(parameter["name"])
+                    name = parameter["name"]
+                    described = FIELD_DESCRIPTIONS.get(name) or (
+                        PARAMETER_DESCRIPTIONS.get(name) if parameter["in"] == "query" else None
+                    )
                     if described:
                         parameter["description"] = described
 
@@ -181,6 +204,7 @@ def install_openapi(app: FastAPI) -> None:
                 tags=app.openapi_tags,
             )
             _problem_media_types(schema)
+            document_idempotency_key(schema)
             _document_operations(app, schema)
             _document_fields(schema)
             add_request_examples(schema)

@@ -21,6 +21,7 @@ from app.readings.models import PoolValues
 from app.users.models import User
 from app.users.schemas import UserSummary
 from app.visits.models import Visit, VisitStatus
+from app.water_balance import service as water_balance_service
 
 
 def _lookup(source: str, local: str, foreign: str, into: str) -> dict[str, Any]:
@@ -47,7 +48,7 @@ def _pool_joins_pipeline(pool: Pool, visit: Visit | None) -> list[dict[str, Any]
 
 
 async def build(*, pool: Pool) -> Dashboard:
-    """The pool, its owner, the last visit and its technician, readings, alerts and config."""
+    """The pool, its owner, the last visit and its technician, readings, alerts, config, balance."""
     visit = await _last_completed_visit(pool)
     pipeline = _pool_joins_pipeline(pool, visit)
     joined = await Pool.get_motor_collection().aggregate(pipeline).to_list(length=1)
@@ -62,6 +63,8 @@ async def build(*, pool: Pool) -> Dashboard:
     )
     latest = [v for v in row.get("latest_values", []) if v.get("pool_id") == pool.id]
     readings = PoolValues.model_validate(latest[0]) if latest else None
+    # A pool whose config was never read shows the defaults without storing them here.
+    config = config or alerts_service.default_config(pool.id)
     return Dashboard(
         pool=PoolOut.model_validate(pool),
         owner=UserSummary.model_validate(User.model_validate(row["owner"][0])),
@@ -83,8 +86,11 @@ async def build(*, pool: Pool) -> Dashboard:
         active_alerts=[
             AlertOut.model_validate(alert) for alert in alerts if alert.status is AlertStatus.ACTIVE
         ],
-        # A pool whose config was never read shows the defaults without storing them here.
-        alert_config=AlertConfigOut.model_validate(
-            config or alerts_service.default_config(pool.id)
+        alert_config=AlertConfigOut.model_validate(config),
+        # From the readings and config joined above: no round trip of its own.
+        water_balance=(
+            water_balance_service.water_balance_for(pool=pool, pool_values=readings, config=config)
+            if readings
+            else None
         ),
     )

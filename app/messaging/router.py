@@ -7,6 +7,7 @@ from fastapi import APIRouter, File, UploadFile
 from app.auth.dependencies import CurrentUser
 from app.core.dependencies import SettingsDep, StorageDep
 from app.core.errors import problem_responses
+from app.core.idempotency.dependencies import refresh_replay_with
 from app.core.pagination import Pagination, paginate, paginate_presented
 from app.core.schemas import Page
 from app.messaging import presenters, service
@@ -139,6 +140,7 @@ async def edit_message(
     response_model=MessageOut,
     responses=problem_responses(401, 404, 413, 415, 422),
 )
+@refresh_replay_with(presenters.present_replayed_message)
 async def upload_message_photo(
     found: AccessibleThread,
     message_id: MessageIdPath,

@@ -1,5 +1,6 @@
 """Photo access, written once: who may read a photo's bytes, and the presenter for responses."""
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Annotated
@@ -17,6 +18,7 @@ from app.photos import links, service
 from app.photos.exceptions import PhotoLinkInvalid
 from app.photos.models import Photo
 from app.photos.schemas import PhotoOut
+from app.users.models import User
 
 PhotoIdPath = Annotated[PydanticObjectId, Path(alias="photoId", description="A photo id.")]
 
@@ -86,3 +88,18 @@ async def photo_presenter(
 
 
 PhotoPresenterDep = Annotated[PhotoPresenter, Depends(photo_presenter)]
+
+
+async def presenter_for(request: Request) -> PhotoPresenter:
+    """The presenter of this request, outside dependency injection."""
+    return await photo_presenter(
+        request, storage=request.app.state.storage, settings=request.app.state.settings
+    )
+
+
+async def present_replayed_photo(request: Request, kept_body: bytes, caller: User) -> bytes:
+    """A replayed upload answers the photo as it is now: same id, a fresh read URL (§1)."""
+    photo_id = PydanticObjectId(json.loads(kept_body)["id"])
+    photo = await service.get_visible(photo_id=photo_id, viewer=caller)
+    presenter = await presenter_for(request)
+    return (await presenter.out(photo)).model_dump_json(by_alias=True).encode()

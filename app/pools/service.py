@@ -1,6 +1,7 @@
 """The rules of the pools domain: who may see and manage a pool, and pool changes."""
 
 import re
+from collections.abc import Iterable
 
 from beanie import PydanticObjectId
 from beanie.odm.queries.find import FindMany
@@ -60,6 +61,12 @@ async def get(*, pool_id: PydanticObjectId) -> Pool:
     if pool is None:
         raise PoolNotFound
     return pool
+
+
+async def get_many(*, pool_ids: Iterable[PydanticObjectId]) -> dict[PydanticObjectId, Pool]:
+    """The pools with these ids that exist, by id, in one query."""
+    pools = await Pool.find({"_id": {"$in": list(set(pool_ids))}}).to_list()
+    return {pool.id: pool for pool in pools}
 
 
 async def get_accessible(*, pool_id: PydanticObjectId, user: User) -> Pool:

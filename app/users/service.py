@@ -1,6 +1,7 @@
 """The rules of the users domain: creation, visibility, profile changes, passwords, deletion."""
 
 import re
+from collections.abc import Iterable
 
 from beanie import PydanticObjectId
 from beanie.exceptions import RevisionIdWasChanged
@@ -32,6 +33,12 @@ async def get(*, user_id: PydanticObjectId) -> User:
     if user is None:
         raise UserNotFound
     return user
+
+
+async def get_many(*, user_ids: Iterable[PydanticObjectId]) -> dict[PydanticObjectId, User]:
+    """The users with these ids that exist (any status), by id, in one query."""
+    users = await User.find({"_id": {"$in": list(set(user_ids))}}).to_list()
+    return {user.id: user for user in users}
 
 
 async def get_by_email(*, email: str) -> User | None:
@@ -169,6 +176,7 @@ async def delete(*, user: User, actor: User, storage: BlobStorage) -> User:
     from app.photos import service as photos_service  # photos build on users: import at call time
     from app.photos.models import PhotoContext
     from app.pools import service as pools_service  # pools build on users: import at call time
+    from app.webhooks import service as webhooks_service  # webhooks build on users, too
 
     if user.status is UserStatus.DELETED:
         return user
@@ -177,6 +185,7 @@ async def delete(*, user: User, actor: User, storage: BlobStorage) -> User:
     await user.set({"status": UserStatus.DELETED, "deleted_at": now, "updated_at": now})
     await sessions.revoke_all(user_id=user.id)
     await pools_service.detach_deleted_user(user=user)
+    await webhooks_service.delete_owned_by(owner_id=user.id)
     await photos_service.delete_photos(
         storage=storage, context=PhotoContext.USER_PROFILE, context_ids=[user.id]
     )

@@ -103,6 +103,7 @@ async def record_pool_visit(
         visit=VisitOut.model_validate(recorded.visit),
         pool_values=PoolValuesOut.model_validate(recorded.pool_values),
         alerts=[AlertOut.model_validate(alert) for alert in recorded.alerts],
+        water_balance=recorded.water_balance,
     )
 
 

@@ -10,6 +10,7 @@ from app.alerts.schemas import AlertOut
 from app.core.schemas import ApiInput, ApiOutput, PartialUpdate, UtcDatetime
 from app.readings.schemas import PoolValuesOut, Readings
 from app.visits.models import VisitStatus
+from app.water_balance.schemas import WaterBalanceOut
 
 Observations = Annotated[str, StringConstraints(max_length=5000)]
 
@@ -97,3 +98,4 @@ class VisitRecorded(ApiOutput):
     visit: VisitOut
     pool_values: PoolValuesOut
     alerts: list[AlertOut]
+    water_balance: WaterBalanceOut = Field(description="LSI and dosing plan (§16) of `poolValues`.")

@@ -14,6 +14,8 @@ from app.users.models import User, utcnow
 from app.visits import service as visits_service
 from app.visits.models import Visit
 from app.visits.schemas import VisitRecord
+from app.water_balance import service as water_balance_service
+from app.water_balance.schemas import WaterBalanceOut
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,7 @@ class RecordedVisit:
     visit: Visit
     pool_values: PoolValues
     alerts: list[Alert]
+    water_balance: WaterBalanceOut
 
 
 async def record_visit(*, pool: Pool, data: VisitRecord, actor: User) -> RecordedVisit:
@@ -76,4 +79,11 @@ async def record_visit(*, pool: Pool, data: VisitRecord, actor: User) -> Recorde
         pool_id=pool.id,
         changes=data.readings.model_fields_set,
     )
-    return RecordedVisit(visit=visit, pool_values=pool_values, alerts=alerts)
+    return RecordedVisit(
+        visit=visit,
+        pool_values=pool_values,
+        alerts=alerts,
+        water_balance=water_balance_service.water_balance_for(
+            pool=pool, pool_values=pool_values, config=config
+        ),
+    )

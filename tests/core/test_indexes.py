@@ -101,6 +101,20 @@ EXPECTED = {
     "invoice_counters": {
         "year_unique": ([("year", 1)], {"unique": True}),
     },
+    "webhooks": {
+        "owner_created": ([("owner_id", 1), ("created_at", -1)], {}),
+        "created": ([("created_at", -1), ("_id", -1)], {}),
+        "events_active": ([("events", 1), ("active", 1)], {}),
+    },
+    "webhook_deliveries": {
+        "webhook_created": ([("webhook_id", 1), ("created_at", -1), ("_id", -1)], {}),
+        "due": ([("status", 1), ("next_attempt_at", 1)], {}),
+        "created_ttl": ([("created_at", 1)], {"expireAfterSeconds": 30 * 24 * 3600}),
+    },
+    "idempotency_keys": {
+        "user_key_unique": ([("user_id", 1), ("key", 1)], {"unique": True}),
+        "expires_ttl": ([("expires_at", 1)], {"expireAfterSeconds": 0}),
+    },
 }
 OPTIONS = ("unique", "sparse", "expireAfterSeconds")
 

@@ -31,6 +31,7 @@ DASHBOARD_FIELDS = {
     "lastVisit",
     "activeAlerts",
     "alertConfig",
+    "waterBalance",
 }
 POOL_FIELDS = {
     "id",
@@ -330,5 +331,6 @@ class TestReadDashboard:
         assert body["technician"] == summary(technician)
         assert [alert["metric"] for alert in body["activeAlerts"]] == ["ph"]
         assert body["latestReadings"]["ph"] == 8.5
+        assert [step["metric"] for step in body["waterBalance"]["recommendations"]] == ["ph"]
         assert calls, "the counting wrapper saw no store call at all"
         assert sum(calls.values()) <= MAX_ROUND_TRIPS, dict(calls)

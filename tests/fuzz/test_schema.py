@@ -117,9 +117,14 @@ def _build_pool_world(client: asgi.ASGIClient, prefix: str) -> dict[str, str]:
         headers=as_owner,
         json={"technicianEmail": spare["user"]["email"]},
     )
+    # An address literal passes the SSRF guard without DNS; nothing is ever sent to it, since the
+    # fuzz app runs no background jobs.
+    webhook_body = {"url": "https://93.184.216.34/poolia", "events": ["alert.raised"]}
+    webhook = _send(client, "POST", "/webhooks", headers=as_owner, json=webhook_body)
     return {
         "pool": pool["id"],
         "owner": owner["user"]["id"],
+        "webhook": webhook["id"],
         "assigned_technician": technician["user"]["id"],
         "invite": pending["id"],
         "visit": visit_id,
@@ -170,6 +175,8 @@ def fuzz_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
         bootstrap_admin_email=ADMIN_EMAIL,
         bootstrap_admin_password=PASSWORD,
         log_level="CRITICAL",
+        # No delivery worker: the fuzzer creates webhooks to whatever URLs it generates.
+        background_jobs_enabled=False,
     )
     yield create_app(settings)
     asgi.shutdown_lifespans()

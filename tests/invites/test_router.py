@@ -28,6 +28,8 @@ INVITE_FIELDS = {
     "createdAt",
     "respondedAt",
     "expiresAt",
+    "pool",
+    "owner",
 }
 
 

@@ -30,10 +30,12 @@ POOL_VALUES_FIELDS = {
     "cyanuricAcid",
     "calciumHardness",
     "salt",
+    "tds",
     "measuredAt",
     "recordedBy",
     "visitId",
     "createdAt",
+    "lsi",
 }
 
 

@@ -57,7 +57,7 @@ class TestRecordPoolVisit:
             url(pool), json={"readings": IN_RANGE}, headers=technician.headers
         )
         body = response.json()
-        assert set(body) == {"visit", "poolValues", "alerts"}
+        assert set(body) == {"visit", "poolValues", "alerts", "waterBalance"}
         assert body["alerts"] == []
         assert (body["poolValues"]["ph"], body["poolValues"]["chlorine"]) == (7.5, 2.0)
 
