@@ -32,7 +32,7 @@ def run(step: str, command: list[str], **options: object) -> str:
     result = subprocess.run(  # type: ignore[call-overload]
         command, cwd=TOOLS, capture_output=True, text=True, **options
     )
-    output = (result.stdout + result.stderr).strip()
+    output = (result.stdout + result.stderr).rstrip()
     if result.returncode:
         raise CheckFailed(f"{step} exited with {result.returncode}:\n{output}")
     return str(output)

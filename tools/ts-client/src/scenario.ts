@@ -127,7 +127,7 @@ async function main(): Promise<void> {
   );
   require(dashboard.lastVisit?.id === recorded.visit.id, "the visit as the last visit");
   require(dashboard.latestReadings?.ph === 7.5, "the visit's readings as the latest");
-  const balance: Schemas["WaterBalance"] | null | undefined = dashboard.waterBalance;
+  const balance = dashboard.waterBalance;
   require(balance?.status === "balanced", "a balanced water balance on the dashboard");
   require(
     (balance?.assumptions ?? []).includes("tds"),
