@@ -92,6 +92,32 @@ class TestOperations:
         assert "schedule_conflict" in responses["409"]["x-problem-codes"]
         assert "pool_not_found" in responses["404"]["x-problem-codes"]
 
+    def test_codes_are_found_through_imports_inside_functions(self, schema: dict[str, Any]) -> None:
+        responses = schema["paths"]["/users/{userId}"]["delete"]["responses"]
+        assert "owner_has_pools" in responses["409"]["x-problem-codes"]
+
+    def test_codes_an_operation_cannot_raise_are_not_listed(self, schema: dict[str, Any]) -> None:
+        me = schema["paths"]["/users/me"]["get"]["responses"]
+        assert "404" not in me
+        health = schema["paths"]["/health"]["get"]["responses"]
+        assert not [status for status in health if status[0] in "45"]
+
+    def test_idempotent_posts_list_the_key_codes(self, schema: dict[str, Any]) -> None:
+        responses = schema["paths"]["/pools"]["post"]["responses"]
+        assert "idempotency_in_progress" in responses["409"]["x-problem-codes"]
+        assert "idempotency_key_reused" in responses["422"]["x-problem-codes"]
+        login = schema["paths"]["/auth/login"]["post"]["responses"]
+        assert "idempotency_key_reused" not in login["422"]["x-problem-codes"]
+
+    def test_who_may_call_follows_the_access_dependencies(self, schema: dict[str, Any]) -> None:
+        paths = schema["paths"]
+        assert paths["/health"]["get"]["x-who-may-call"].startswith("Anyone")
+        assert "`admin`" in paths["/users"]["get"]["x-who-may-call"]
+        assert (
+            "[pool manage](#section/Access)" in paths["/pools/{poolId}"]["patch"]["x-who-may-call"]
+        )
+        assert "[pool access](#section/Access)" in paths["/pools/{poolId}"]["get"]["x-who-may-call"]
+
     def test_every_tag_is_described(self, schema: dict[str, Any]) -> None:
         described = {tag["name"]: tag.get("description") for tag in schema.get("tags", [])}
         for method, path, operation in operations(schema):
