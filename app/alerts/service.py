@@ -161,6 +161,17 @@ async def _resolve(*, pool_id: PydanticObjectId, metric: Metric) -> None:
     )
 
 
+async def resolve_open(*, pool_id: PydanticObjectId) -> None:
+    """Resolve every open alert of the pool (no reading is left to keep them open)."""
+    await Alert.get_motor_collection().update_many(
+        {"open_pool_id": pool_id},
+        {
+            "$set": {"status": AlertStatus.RESOLVED.value, "resolved_at": utcnow()},
+            "$unset": {"open_key": "", "open_pool_id": ""},
+        },
+    )
+
+
 async def evaluate(
     *,
     pool_id: PydanticObjectId,
@@ -246,7 +257,8 @@ async def forget_pool_values(*, pool_values_id: PydanticObjectId) -> None:
     )
 
 
-async def delete_for_pool(*, pool_id: PydanticObjectId) -> None:
-    """Cascade step: a deleted pool's alerts and alert config go with it."""
-    await Alert.get_motor_collection().delete_many({"pool_id": pool_id})
+async def delete_for_pool(*, pool_id: PydanticObjectId) -> int:
+    """Cascade step: a deleted pool's alerts and alert config go with it; how many alerts."""
+    result = await Alert.get_motor_collection().delete_many({"pool_id": pool_id})
     await AlertConfig.get_motor_collection().delete_many({"pool_id": pool_id})
+    return result.deleted_count

@@ -3,6 +3,7 @@
 import re
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from beanie import PydanticObjectId
 from beanie.odm.queries.find import FindMany
@@ -25,8 +26,10 @@ async def record(
     resource_id: object | None = None,
     pool_id: PydanticObjectId | None = None,
     changes: Iterable[str] = (),
+    details: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append an audit event; `changes` holds camelCase field names, never secret ones."""
+    """Append an audit event; `changes` holds camelCase field names, never secret ones;
+    `details` what else the event needs to say (a cascade's counts)."""
     event = AuditEvent(
         actor_id=actor.id if actor else None,
         actor_role=actor.role.value if actor else None,
@@ -37,6 +40,7 @@ async def record(
         request_id=request_id_var.get(),
         ip=client_ip_var.get(),
         changes=sorted({to_camel(name) for name in changes if not _SECRET_FIELD.search(name)}),
+        details=details,
     )
     await event.insert()
     return event

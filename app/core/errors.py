@@ -1,6 +1,7 @@
 """One error hierarchy and the handlers that render every error as RFC 9457 problem details."""
 
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from http import HTTPStatus
 from typing import Any, ClassVar, NamedTuple
@@ -311,11 +312,20 @@ _HTTP_CODES = {
 }
 
 
+# pydantic spells a `Literal` of enum members by their repr (`<Role.OWNER: 'owner'>`).
+_ENUM_MEMBER_REPR = re.compile(r"<\w+(?:\.\w+)+: ('[^']*'|\"[^\"]*\"|[^>]*)>")
+
+
+def plain_message(message: str) -> str:
+    """A validation message with enum members named by their plain values (`'owner'`)."""
+    return _ENUM_MEMBER_REPR.sub(r"\1", message)
+
+
 def _validation_issues(exc: RequestValidationError) -> list[dict[str, Any]]:
     return [
         {
             "loc": [str(part) if not isinstance(part, int) else part for part in err["loc"]],
-            "msg": err["msg"],
+            "msg": plain_message(err["msg"]),
             "type": err["type"],
         }
         for err in exc.errors()

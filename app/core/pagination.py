@@ -13,6 +13,8 @@ T = TypeVar("T")
 
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 50
+# Beyond this a skip is pointless and, near 2**63, an error on a real MongoDB.
+MAX_OFFSET = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -23,9 +25,9 @@ class PageParams:
 
 async def page_params(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size.")] = DEFAULT_LIMIT,
-    offset: Annotated[int, Query(ge=0, description="Items to skip.")] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Items to skip.")] = 0,
 ) -> PageParams:
-    """Read `limit` (1..100, default 50) and `offset` (>= 0) from the query string."""
+    """Read `limit` (1..100, default 50) and `offset` (0..1,000,000) from the query string."""
     return PageParams(limit=limit, offset=offset)
 
 

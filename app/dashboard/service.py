@@ -67,10 +67,8 @@ async def build(*, pool: Pool) -> Dashboard:
     config = config or alerts_service.default_config(pool.id)
     return Dashboard(
         pool=PoolOut.model_validate(pool),
-        owner=UserSummary.model_validate(User.model_validate(row["owner"][0])),
-        technician=(
-            UserSummary.model_validate(User.model_validate(technicians[0])) if technicians else None
-        ),
+        owner=UserSummary.of(User.model_validate(row["owner"][0])),
+        technician=UserSummary.of(User.model_validate(technicians[0])) if technicians else None,
         latest_readings=(
             LatestReadings(
                 pool_values_id=readings.id,

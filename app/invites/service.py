@@ -263,9 +263,10 @@ async def follow_pool_owner(*, pool_id: PydanticObjectId, owner_id: PydanticObje
     )
 
 
-async def delete_for_pool(*, pool_id: PydanticObjectId) -> None:
-    """Cascade step: a deleted pool's invites go with it."""
-    await Invite.get_motor_collection().delete_many({"pool_id": pool_id})
+async def delete_for_pool(*, pool_id: PydanticObjectId) -> int:
+    """Cascade step: a deleted pool's invites go with it; how many."""
+    result = await Invite.get_motor_collection().delete_many({"pool_id": pool_id})
+    return result.deleted_count
 
 
 async def cancel_pending_for_technician(*, technician_id: PydanticObjectId) -> None:

@@ -138,7 +138,7 @@ async def edit_message(
     "/threads/{threadId}/messages/{messageId}/photos",
     status_code=201,
     response_model=MessageOut,
-    responses=problem_responses(401, 404, 413, 415, 422),
+    responses=problem_responses(401, 404, 409, 413, 415, 422),
 )
 @refresh_replay_with(presenters.present_replayed_message)
 async def upload_message_photo(

@@ -251,10 +251,11 @@ async def edit_message(*, message: Message, data: MessageUpdate, actor: User) ->
     return message
 
 
-async def delete_for_pool(*, pool_id: PydanticObjectId) -> None:
-    """Cascade step: a deleted pool's threads and messages go with it."""
-    await Message.get_motor_collection().delete_many({"pool_id": pool_id})
-    await Thread.get_motor_collection().delete_many({"pool_id": pool_id})
+async def delete_for_pool(*, pool_id: PydanticObjectId) -> tuple[int, int]:
+    """Cascade step: a deleted pool's threads and messages go with it; how many of each."""
+    messages = await Message.get_motor_collection().delete_many({"pool_id": pool_id})
+    threads = await Thread.get_motor_collection().delete_many({"pool_id": pool_id})
+    return threads.deleted_count, messages.deleted_count
 
 
 async def photos_by_message(*, messages: list[Message]) -> dict[PydanticObjectId, list[Photo]]:
@@ -289,4 +290,5 @@ async def attach_photo(
         uploader=actor,
         storage=storage,
         settings=settings,
+        limit=photos_service.MAX_PER_MESSAGE,
     )

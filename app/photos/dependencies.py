@@ -28,6 +28,18 @@ async def visible_photo(photo_id: PhotoIdPath, viewer: CurrentUser) -> Photo:
     return await service.get_visible(photo_id=photo_id, viewer=viewer)
 
 
+# How long a browser may keep bytes read with a bearer token (a signed link: until it expires).
+CONTENT_MAX_AGE_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class PhotoContentAccess:
+    """A photo whose bytes may be read, and how long the reader may cache them."""
+
+    photo: Photo
+    max_age_seconds: int
+
+
 async def readable_photo(
     photo_id: PhotoIdPath,
     settings: SettingsDep,
@@ -38,26 +50,33 @@ async def readable_photo(
     signature: Annotated[
         str | None, Query(alias="sig", max_length=128, description="Signed link: signature.")
     ] = None,
-) -> Photo:
+) -> PhotoContentAccess:
     """The photo, for a valid signed link (no token needed) or a caller who may see it.
 
-    A tampered or expired link is 403; no link and no token is 401.
+    A tampered or expired link is 403; no link and no token is 401. A signed link's bytes may
+    be cached until the link expires, never beyond.
     """
     signed = expires is not None or signature is not None
-    if signed and links.is_valid(
-        photo_id=photo_id, expires=expires, signature=signature, secret=settings.secret_key
+    if (
+        signed
+        and expires is not None
+        and links.is_valid(
+            photo_id=photo_id, expires=expires, signature=signature, secret=settings.secret_key
+        )
     ):
-        return await service.get(photo_id=photo_id)
+        photo = await service.get(photo_id=photo_id)
+        return PhotoContentAccess(photo, links.seconds_left(expires))
     if token is None:
         if signed:
             raise PhotoLinkInvalid
         raise Unauthorized
     principal = await auth_service.authenticate(token=token, settings=settings)
-    return await service.get_visible(photo_id=photo_id, viewer=principal.user)
+    photo = await service.get_visible(photo_id=photo_id, viewer=principal.user)
+    return PhotoContentAccess(photo, CONTENT_MAX_AGE_SECONDS)
 
 
 VisiblePhoto = Annotated[Photo, Depends(visible_photo)]
-ReadablePhoto = Annotated[Photo, Depends(readable_photo)]
+ReadablePhoto = Annotated[PhotoContentAccess, Depends(readable_photo)]
 
 
 @dataclass(frozen=True)

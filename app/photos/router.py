@@ -158,15 +158,16 @@ async def list_visit_photos(found: AccessibleVisit, presenter: PhotoPresenterDep
         **problem_responses(401, 403, 404, 422),
     },
 )
-async def read_photo_content(photo: ReadablePhoto, storage: StorageDep) -> StreamingResponse:
+async def read_photo_content(access: ReadablePhoto, storage: StorageDep) -> StreamingResponse:
     """A photo's bytes (a valid signed link, or anyone who may see the photo)."""
+    photo = access.photo
     chunks = await service.open_content(photo=photo, storage=storage)
     return StreamingResponse(
         chunks,
         media_type=photo.content_type,
         headers={
             "Content-Length": str(photo.size_bytes),
-            "Cache-Control": "private, max-age=300",
+            "Cache-Control": f"private, max-age={access.max_age_seconds}",
             "X-Content-Type-Options": "nosniff",
         },
     )

@@ -23,8 +23,12 @@ class _IdOnly(BaseModel):
 
 
 def has_access(*, user: User, pool: Pool) -> bool:
-    """Pool access: admin, the pool's owner, or a technician assigned to it."""
-    return user.role is Role.ADMIN or pool.owner_id == user.id or user.id in pool.technician_ids
+    """Pool access: admin, the pool's owner, or an assigned user whose role is now technician."""
+    return (
+        user.role is Role.ADMIN
+        or pool.owner_id == user.id
+        or (user.role is Role.TECHNICIAN and user.id in pool.technician_ids)
+    )
 
 
 def can_manage(*, user: User, pool: Pool) -> bool:
@@ -233,19 +237,20 @@ async def share_a_pool(*, first: User, second: User) -> bool:
 
 
 async def ensure_user_deletable(*, user: User) -> None:
-    """An owner who still owns pools cannot be deleted."""
+    """An owner who still owns pools cannot be deleted nor change role."""
     if user.role is Role.OWNER and await Pool.find_one({"owner_id": user.id}) is not None:
         raise OwnerHasPools
 
 
-async def detach_deleted_user(*, user: User) -> None:
-    """A deleted technician leaves every pool; their pending invites are cancelled."""
-    if user.role is not Role.TECHNICIAN:
-        return
+async def detach_technician(*, technician_id: PydanticObjectId) -> None:
+    """A technician deleted or given another role leaves every pool; pending invites are cancelled.
+
+    The one place both paths go through, so they cannot drift apart.
+    """
     await Pool.get_motor_collection().update_many(
-        {"technician_ids": user.id},
-        {"$pull": {"technician_ids": user.id}, "$set": {"updated_at": utcnow()}},
+        {"technician_ids": technician_id},
+        {"$pull": {"technician_ids": technician_id}, "$set": {"updated_at": utcnow()}},
     )
     from app.invites import service as invites_service
 
-    await invites_service.cancel_pending_for_technician(technician_id=user.id)
+    await invites_service.cancel_pending_for_technician(technician_id=technician_id)

@@ -6,7 +6,7 @@ from beanie import PydanticObjectId
 from pydantic import Field, computed_field, model_validator
 
 from app import chemistry
-from app.core.schemas import ApiInput, ApiOutput, PartialUpdate, UtcDatetime
+from app.core.schemas import ApiInput, ApiOutput, PartialUpdate, RecordedDatetime, UtcDatetime
 from app.readings.models import READING_FIELDS
 
 PH_TEXT = "pH (0-14)."
@@ -56,7 +56,7 @@ class Readings(ApiInput):
 
 class PoolValuesCreate(Readings):
     pool_id: PydanticObjectId
-    measured_at: UtcDatetime | None = None
+    measured_at: RecordedDatetime | None = None
 
 
 class PoolValuesUpdate(PartialUpdate):
@@ -70,7 +70,7 @@ class PoolValuesUpdate(PartialUpdate):
     calcium_hardness: CalciumHardness = None
     salt: Salt = None
     tds: Tds = None
-    measured_at: UtcDatetime | None = None
+    measured_at: RecordedDatetime | None = None
 
 
 def chemistry_reading(values: object) -> chemistry.Reading:

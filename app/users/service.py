@@ -113,13 +113,18 @@ def list_(
 
 
 async def update(*, user: User, data: UserUpdate, actor: User) -> User:
-    """Apply a partial update; role and status are admin-only."""
+    """Apply a partial update; role and status are admin-only; a role change leaves roles' ties."""
+    from app.pools import service as pools_service  # pools build on users: import at call time
+
     changes = data.changes()
     if actor.role is not Role.ADMIN and ADMIN_ONLY_FIELDS & changes.keys():
         raise Forbidden("Only an admin may change a user's role or status.")
     if not changes:
         return user
-    if changes.get("role") is not None and changes["role"] is not user.role:
+    previous_role = user.role
+    role_changes = changes.get("role") not in (None, previous_role)
+    if role_changes and previous_role is Role.OWNER:
+        await pools_service.ensure_user_deletable(user=user)
         from app.billing import service as billing_service  # billing builds on users
 
         await billing_service.ensure_role_changeable(user=user, new_role=changes["role"])
@@ -133,6 +138,8 @@ async def update(*, user: User, data: UserUpdate, actor: User) -> User:
     # Beanie reports a duplicate key on save as a revision conflict; users carry no revisions.
     except (DuplicateKeyError, RevisionIdWasChanged) as exc:
         raise EmailTaken from exc
+    if role_changes and previous_role is Role.TECHNICIAN:
+        await pools_service.detach_technician(technician_id=user.id)
     await audit_service.record(
         actor=actor,
         action="user.update",
@@ -184,7 +191,8 @@ async def delete(*, user: User, actor: User, storage: BlobStorage) -> User:
     now = utcnow()
     await user.set({"status": UserStatus.DELETED, "deleted_at": now, "updated_at": now})
     await sessions.revoke_all(user_id=user.id)
-    await pools_service.detach_deleted_user(user=user)
+    if user.role is Role.TECHNICIAN:
+        await pools_service.detach_technician(technician_id=user.id)
     await webhooks_service.delete_owned_by(owner_id=user.id)
     await photos_service.delete_photos(
         storage=storage, context=PhotoContext.USER_PROFILE, context_ids=[user.id]

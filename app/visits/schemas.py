@@ -7,7 +7,7 @@ from pydantic import Field, StringConstraints
 
 from app.alerts.models import PoolHealth
 from app.alerts.schemas import AlertOut
-from app.core.schemas import ApiInput, ApiOutput, PartialUpdate, UtcDatetime
+from app.core.schemas import ApiInput, ApiOutput, PartialUpdate, RecordedDatetime, UtcDatetime
 from app.readings.schemas import PoolValuesOut, Readings
 from app.visits.models import VisitStatus
 from app.water_balance.schemas import WaterBalanceOut
@@ -38,7 +38,7 @@ class VisitCreate(ApiInput):
     status: VisitStatus = VisitStatus.SCHEDULED
     scheduled_start: UtcDatetime | None = None
     scheduled_end: UtcDatetime | None = None
-    visited_at: UtcDatetime | None = None
+    visited_at: RecordedDatetime | None = None
     pool_health: PoolHealth | None = None
     observations: Observations | None = None
     chemicals_added: Chemicals = Field(default_factory=list)
@@ -53,7 +53,7 @@ class VisitUpdate(PartialUpdate):
     status: VisitStatus | None = None
     scheduled_start: UtcDatetime | None = None
     scheduled_end: UtcDatetime | None = None
-    visited_at: UtcDatetime | None = None
+    visited_at: RecordedDatetime | None = None
     pool_health: PoolHealth | None = None
     observations: Observations | None = None
     chemicals_added: Chemicals | None = None
@@ -82,7 +82,7 @@ class VisitRecord(ApiInput):
     technician_id: PydanticObjectId | None = Field(
         default=None, description="Defaults to the caller when the caller is a technician."
     )
-    visited_at: UtcDatetime | None = None
+    visited_at: RecordedDatetime | None = None
     status: Literal[VisitStatus.COMPLETED, VisitStatus.CANCELLED, VisitStatus.NO_SHOW] = (
         VisitStatus.COMPLETED
     )

@@ -230,6 +230,7 @@ async def forget_pool_values(*, pool_values_id: PydanticObjectId) -> None:
     )
 
 
-async def delete_for_pool(*, pool_id: PydanticObjectId) -> None:
-    """Cascade step: a deleted pool's visits go with it."""
-    await Visit.get_motor_collection().delete_many({"pool_id": pool_id})
+async def delete_for_pool(*, pool_id: PydanticObjectId) -> int:
+    """Cascade step: a deleted pool's visits go with it; how many."""
+    result = await Visit.get_motor_collection().delete_many({"pool_id": pool_id})
+    return result.deleted_count

@@ -18,7 +18,7 @@ from app.pools.models import Pool
 from app.visits.models import Visit, VisitStatus
 from tests.conftest import Caller, problem_code
 from tests.factories import make_pool
-from tests.visits.conftest import add_technician, at, iso, make_visit
+from tests.visits.conftest import add_technician, at, iso, make_visit, past
 
 UNKNOWN_ID = str(PydanticObjectId())
 MAX_ROUND_TRIPS = 3
@@ -75,9 +75,15 @@ def url(pool: Pool | str) -> str:
     return f"/pools/{pool.id if isinstance(pool, Pool) else pool}/dashboard"
 
 
-def summary(caller: Caller) -> dict[str, str]:
+def summary(caller: Caller) -> dict[str, object]:
     user = caller.user
-    return {"id": str(user.id), "name": user.name, "lastName": user.last_name, "email": user.email}
+    return {
+        "id": str(user.id),
+        "name": user.name,
+        "lastName": user.last_name,
+        "email": user.email,
+        "deleted": False,
+    }
 
 
 async def record(
@@ -176,7 +182,7 @@ class TestReadDashboard:
 
     async def test_latest_readings(self, client, owner: Caller, pool):
         recorded = await record(
-            client, owner, pool, ph=7.4, chlorine=1.8, temperature=27, measuredAt=iso(at(9))
+            client, owner, pool, ph=7.4, chlorine=1.8, temperature=27, measuredAt=iso(past(9))
         )
         latest = (await dashboard(client, owner, pool))["latestReadings"]
         assert latest == {
@@ -184,18 +190,18 @@ class TestReadDashboard:
             "ph": 7.4,
             "chlorine": 1.8,
             "temperature": 27,
-            "measuredAt": iso(at(9)),
+            "measuredAt": iso(past(9)),
         }
 
     async def test_latest_readings_follow_the_newest_measured_at(self, client, owner: Caller, pool):
-        newest = await record(client, owner, pool, ph=7.6, measuredAt=iso(at(12)))
-        await record(client, owner, pool, ph=7.3, measuredAt=iso(at(8)))
+        newest = await record(client, owner, pool, ph=7.6, measuredAt=iso(past(12)))
+        await record(client, owner, pool, ph=7.3, measuredAt=iso(past(8)))
         latest = (await dashboard(client, owner, pool))["latestReadings"]
         assert (latest["poolValuesId"], latest["ph"]) == (newest["id"], 7.6)
 
     async def test_latest_readings_after_the_newest_is_deleted(self, client, owner: Caller, pool):
-        older = await record(client, owner, pool, ph=7.3, measuredAt=iso(at(8)))
-        newest = await record(client, owner, pool, ph=7.6, measuredAt=iso(at(12)))
+        older = await record(client, owner, pool, ph=7.3, measuredAt=iso(past(8)))
+        newest = await record(client, owner, pool, ph=7.6, measuredAt=iso(past(12)))
         await client.delete(f"/pool-values/{newest['id']}", headers=owner.headers)
         latest = (await dashboard(client, owner, pool))["latestReadings"]
         assert latest["poolValuesId"] == older["id"]
@@ -208,10 +214,10 @@ class TestReadDashboard:
     async def test_latest_readings_after_a_measured_at_correction(
         self, client, owner: Caller, pool
     ):
-        older = await record(client, owner, pool, ph=7.3, measuredAt=iso(at(8)))
-        newest = await record(client, owner, pool, ph=7.6, measuredAt=iso(at(12)))
+        older = await record(client, owner, pool, ph=7.3, measuredAt=iso(past(8)))
+        newest = await record(client, owner, pool, ph=7.6, measuredAt=iso(past(12)))
         await client.patch(
-            f"/pool-values/{newest['id']}", json={"measuredAt": iso(at(7))}, headers=owner.headers
+            f"/pool-values/{newest['id']}", json={"measuredAt": iso(past(7))}, headers=owner.headers
         )
         latest = (await dashboard(client, owner, pool))["latestReadings"]
         assert latest["poolValuesId"] == older["id"]
@@ -225,8 +231,8 @@ class TestReadDashboard:
 
     async def test_latest_readings_of_this_pool_only(self, client, owner: Caller, pool):
         second = await make_pool(owner.user)
-        mine = await record(client, owner, pool, ph=7.3, measuredAt=iso(at(8)))
-        await record(client, owner, second, ph=7.6, measuredAt=iso(at(12)))
+        mine = await record(client, owner, pool, ph=7.3, measuredAt=iso(past(8)))
+        await record(client, owner, second, ph=7.6, measuredAt=iso(past(12)))
         latest = (await dashboard(client, owner, pool))["latestReadings"]
         assert latest["poolValuesId"] == mine["id"]
 
@@ -235,19 +241,19 @@ class TestReadDashboard:
     ):
         await client.post(
             f"/pools/{pool.id}/visits",
-            json={"readings": {"ph": 7.5}, "visitedAt": iso(at(9))},
+            json={"readings": {"ph": 7.5}, "visitedAt": iso(past(9))},
             headers=technician.headers,
         )
         latest = await client.post(
             f"/pools/{pool.id}/visits",
-            json={"readings": {"ph": 7.9}, "visitedAt": iso(at(11)), "observations": "Cloudy"},
+            json={"readings": {"ph": 7.9}, "visitedAt": iso(past(11)), "observations": "Cloudy"},
             headers=colleague.headers,
         )
         body = await dashboard(client, owner, pool)
         assert body["technician"] == summary(colleague)
         assert body["lastVisit"] == {
             "id": latest.json()["visit"]["id"],
-            "visitedAt": iso(at(11)),
+            "visitedAt": iso(past(11)),
             "status": "completed",
             "poolHealth": "needs_attention",
             "observations": "Cloudy",
@@ -319,7 +325,7 @@ class TestReadDashboard:
                 for index in range(HISTORY_VISITS)
             ]
         )
-        await record(client, owner, pool, ph=8.5, chlorine=2.0, measuredAt=iso(at(12)))
+        await record(client, owner, pool, ph=8.5, chlorine=2.0, measuredAt=iso(past(12)))
         await client.get(f"/pools/{pool.id}/alert-config", headers=owner.headers)
         calls = request.getfixturevalue("database_calls")
 
