@@ -191,6 +191,7 @@ ERROR_CODES: dict[str, ErrorCode] = {
         409, "The visit is on an invoice: it cannot be deleted, its status and time are fixed."
     ),
     "photo_not_found": ErrorCode(404, "The photo does not exist or is not visible."),
+    "photo_limit_reached": ErrorCode(409, "The message already has 10 photos."),
     # Messaging.
     "thread_not_found": ErrorCode(404, "The thread does not exist or is not visible."),
     "message_not_found": ErrorCode(404, "The message does not exist or is not visible."),

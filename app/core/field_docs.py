@@ -256,6 +256,7 @@ SCHEMA_FIELD_DESCRIPTIONS: dict[str, str] = {
     "Problem.detail": "A sentence for a person: what happened and what to do.",
     "Detail.detail": "What was done, in a sentence.",
     "AuditEventOut.action": "What was done, e.g. `pool.update`.",
+    "AuditEventOut.details": "What else the event records (a cascade's counts), or null.",
     "AlertConfigIn.ph": "Acceptable pH range (no unit).",
     "AlertConfigIn.chlorine": "Acceptable free chlorine range, in ppm.",
     "AlertConfigIn.temperature": "Acceptable water temperature range, in °C.",
