@@ -1,5 +1,6 @@
 """OpenAPI document shaping and the offline docs pages."""
 
+import json
 import re
 from http import HTTPStatus
 from pathlib import Path
@@ -154,6 +155,30 @@ def _document_operations(app: FastAPI, schema: dict[str, Any]) -> None:
 OBJECT_ID_SCHEMA = "PydanticObjectId"
 
 
+def _readable_component_names(schema: dict[str, Any]) -> None:
+    """Two models of one name get module-path names (`app__alerts__models__Metric`); name them
+    after their module instead (`AlertsMetric`), with that title, so generated clients see two
+    distinct, readable types."""
+    schemas = schema.get("components", {}).get("schemas", {})
+    renamed: dict[str, str] = {}
+    for name in list(schemas):
+        if "__" not in name:
+            continue
+        parts = name.split("__")
+        new = parts[-3].title().replace("_", "") + parts[-1] if len(parts) >= 3 else parts[-1]
+        if new in schemas or new in renamed.values():
+            continue
+        renamed[name] = new
+    if not renamed:
+        return
+    for old, new in renamed.items():
+        schemas[new] = {**schemas.pop(old), "title": new}
+    text = json.dumps(schema)
+    for old, new in renamed.items():
+        text = text.replace(f'"#/components/schemas/{old}"', f'"#/components/schemas/{new}"')
+    schema.update(json.loads(text))
+
+
 def _inline_object_ids(node: Any, object_id: dict[str, Any]) -> Any:
     """Put the id's plain string schema where it is referenced, so `id | null` reads as one type."""
     if isinstance(node, list):
@@ -205,6 +230,7 @@ def install_openapi(app: FastAPI) -> None:
             )
             _problem_media_types(schema)
             document_idempotency_key(schema)
+            _readable_component_names(schema)
             _document_operations(app, schema)
             _document_fields(schema)
             add_request_examples(schema)
