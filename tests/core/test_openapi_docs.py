@@ -179,6 +179,12 @@ class TestSchemas:
                 plain = [o for o in options if "$ref" not in o and o.get("type") != "null"]
                 assert not (len(options) == 2 and len(plain) == 1), field
 
+    def test_component_names_read_well(self, schema: dict[str, Any]) -> None:
+        names = schema["components"]["schemas"]
+        assert not [name for name in names if "__" in name]
+        titles = [c.get("title") for c in names.values() if c.get("title")]
+        assert len(titles) == len(set(titles)), "two schemas share a title"
+
     def test_no_parameter_is_prefilled_with_a_fake_id(self, schema: dict[str, Any]) -> None:
         text = json.dumps(schema["paths"])
         for method, path, operation in operations(schema):
