@@ -70,6 +70,10 @@ def _linked(text: str) -> str:
     return _ACCESS_TERMS.sub(lambda match: f"[{match.group(1)}]({ACCESS_LINK})", text)
 
 
+def _first_paragraph(text: str) -> str:
+    return " ".join(text.strip().split("\n\n")[0].split())
+
+
 def _roles(call: Any) -> list[str] | None:
     """The roles a `require_roles(...)` dependency lets through, or None for any other callable."""
     if getattr(call, "__qualname__", "") != "require_roles.<locals>.dependency":
@@ -82,7 +86,7 @@ def _roles(call: Any) -> list[str] | None:
 def who_may_call(route: APIRoute, authenticated: bool) -> str:
     """Who may call the route, in plain words, from its access dependencies and its docstring."""
     docstring = (route.description or "").strip()
-    notes = _PARENTHESES.findall(docstring.splitlines()[0] if docstring else "")
+    notes = _PARENTHESES.findall(_first_paragraph(docstring))
     rule = next((note for note in notes if _ACCESS_NOTE.search(note)), None)
     names = {getattr(call, "__name__", "") for call in route_dependency_calls(route)}
     role_lists = [r for r in map(_roles, route_dependency_calls(route)) if r is not None]
@@ -96,14 +100,16 @@ def who_may_call(route: APIRoute, authenticated: bool) -> str:
         who = "Signed-in callers with pool manage on the pool"
     elif "pool_access" in names or rule == "pool access":
         who = "Signed-in callers with pool access to the pool"
+    elif getattr(route.response_model, "__name__", "").startswith("Page"):
+        who = "Any signed-in user; the list holds only what they may see"
     else:
-        who = "Any signed-in user; what they see is limited by the visibility rule"
+        who = "Any signed-in user"
     return _linked(who) + "."
 
 
 def _summary(route: APIRoute) -> str:
     """The docstring's first sentence without its access note: a short human title."""
-    first = (route.description or route.name.replace("_", " ")).strip().splitlines()[0]
+    first = _first_paragraph(route.description or route.name.replace("_", " "))
     first = _PARENTHESES.sub("", first).split(";")[0]
     head = first.split(": ")[0]
     # "Send a draft: number it, ..." reads well cut at the colon; "A calculator: ..." does not.
