@@ -32,7 +32,11 @@ from app.health.router import router as health_router
 from app.health.service import APP_VERSION
 from app.invites.router import router as invites_router
 from app.messaging.router import router as messaging_router
+from app.notifications.outbox import outbox_job
+from app.notifications.router import router as notifications_router
 from app.photos.router import router as photos_router
+from app.plans import service as plans_service
+from app.plans.router import router as plans_router
 from app.pools.router import router as pools_router
 from app.readings.router import router as readings_router
 from app.users import service as users_service
@@ -55,11 +59,13 @@ ROUTERS = [
     readings_router,
     water_balance_router,
     visits_router,
+    plans_router,
     photos_router,
     messaging_router,
     billing_router,
     audit_router,
     webhooks_router,
+    notifications_router,
 ]
 
 # Room for the multipart envelope around an upload of MAX_UPLOAD_BYTES; a larger request body is
@@ -117,8 +123,11 @@ TAGS = [
 def background_jobs(settings: Settings) -> list[PeriodicJob]:
     """The periodic jobs every API instance runs (each coordinates through MongoDB leases)."""
     deliver_webhooks = partial(webhook_delivery.deliver_due, settings=settings)
+    extend_horizon = partial(plans_service.run_horizon_job, settings=settings)
     return [
+        outbox_job(settings),
         PeriodicJob("webhook-deliveries", settings.notification_poll_seconds, deliver_webhooks),
+        PeriodicJob(plans_service.HORIZON_JOB, settings.scheduler_interval_seconds, extend_horizon),
     ]
 
 

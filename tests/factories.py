@@ -180,6 +180,8 @@ PATH_PARAMS: dict[str, str] = {
     "paymentId": "payment",
     "ownerId": "pool_owner",
     "webhookId": "webhook",
+    "planId": "service_plan",
+    "notificationId": "notification",
 }
 
 

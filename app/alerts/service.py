@@ -2,6 +2,7 @@
 
 import math
 from collections.abc import Mapping
+from typing import Any
 
 from beanie import PydanticObjectId
 from beanie.odm.queries.find import FindMany
@@ -21,6 +22,7 @@ from app.alerts.models import (
 from app.alerts.schemas import AlertConfigIn
 from app.audit import service as audit_service
 from app.core.queries import newest_first
+from app.notifications import emit
 from app.pools import service as pools_service
 from app.users.models import User, utcnow
 
@@ -121,10 +123,11 @@ async def _raise_or_update(
     limits: Range,
     severity: Severity,
     pool_values_id: PydanticObjectId,
-) -> Alert:
+) -> tuple[Alert, bool]:
+    """The open alert for the pool and metric, and whether this call raised it."""
     collection = Alert.get_motor_collection()
     key = _open_key(pool_id, metric)
-    update = {
+    update: dict[str, dict[str, Any]] = {
         "$set": {
             "value": value,
             "min": limits.min,
@@ -141,13 +144,19 @@ async def _raise_or_update(
         },
     }
     for _ in range(2):
+        # The id is chosen here, so that an insert can be told from an update in one round trip:
+        # BEFORE answers no document exactly when this upsert opened the alert.
+        update["$setOnInsert"]["_id"] = PydanticObjectId()
         try:
-            raw = await collection.find_one_and_update(
-                {"open_key": key}, update, upsert=True, return_document=ReturnDocument.AFTER
+            before = await collection.find_one_and_update(
+                {"open_key": key}, update, upsert=True, return_document=ReturnDocument.BEFORE
             )
-            return Alert.model_validate(raw)
         except DuplicateKeyError:
             continue  # a concurrent reading opened it first: update that one
+        if before is None:
+            raw = {"open_key": key, **update["$setOnInsert"], **update["$set"]}
+            return Alert.model_validate(raw), True
+        return Alert.model_validate({**before, **update["$set"]}), False
     raise AssertionError("unreachable: the second pass updates the open alert")
 
 
@@ -178,11 +187,16 @@ async def evaluate(
     readings: Mapping[str, float | None],
     pool_values_id: PydanticObjectId,
     config: AlertConfig,
+    actor_id: PydanticObjectId | None = None,
 ) -> list[Alert]:
-    """Raise, update or resolve the pool's alerts for new readings; returns the open ones."""
+    """Raise, update or resolve the pool's alerts for new readings; returns the open ones.
+
+    A newly raised alert (not an update of an open one) is announced (`alert.raised`).
+    """
     if not config.enabled:
         return []
     touched = []
+    raised = []
     for metric in Metric:
         value = readings.get(metric.value)
         if value is None:
@@ -192,16 +206,21 @@ async def evaluate(
         if severity is None:
             await _resolve(pool_id=pool_id, metric=metric)
         else:
-            touched.append(
-                await _raise_or_update(
-                    pool_id=pool_id,
-                    metric=metric,
-                    value=value,
-                    limits=limits,
-                    severity=severity,
-                    pool_values_id=pool_values_id,
-                )
+            alert, is_new = await _raise_or_update(
+                pool_id=pool_id,
+                metric=metric,
+                value=value,
+                limits=limits,
+                severity=severity,
+                pool_values_id=pool_values_id,
             )
+            touched.append(alert)
+            if is_new:
+                raised.append(alert)
+    if raised:
+        pool = await pools_service.get(pool_id=pool_id)
+        for alert in raised:
+            await emit.alert_raised(alert=alert, pool=pool, actor_id=actor_id)
     return touched
 
 

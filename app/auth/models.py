@@ -57,3 +57,37 @@ class RateLimit(Document):
             # MongoDB drops a key's document once its newest attempt has left the window.
             IndexModel([("expires_at", ASCENDING)], expireAfterSeconds=0, name="expires_ttl"),
         ]
+
+
+class PasswordResetToken(Document):
+    """A single-use password-reset token, stored only as a hash."""
+
+    token_hash: str
+    user_id: PydanticObjectId
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    used_at: datetime | None = None
+
+    class Settings:
+        name = "password_reset_tokens"
+        indexes = [
+            IndexModel([("token_hash", ASCENDING)], unique=True, name="token_hash_unique"),
+            # MongoDB drops tokens a day after they lapse (used or not).
+            IndexModel(
+                [("expires_at", ASCENDING)], expireAfterSeconds=24 * 3600, name="expires_ttl"
+            ),
+        ]
+
+
+class PasswordResetRequest(Document):
+    """One password-reset request, counted per email and per client address (own limits)."""
+
+    key: str  # "email:<address>" or "ip:<address>"
+    at: datetime = Field(default_factory=utcnow)
+
+    class Settings:
+        name = "password_reset_requests"
+        indexes = [
+            IndexModel([("key", ASCENDING), ("at", ASCENDING)], name="key_at"),
+            IndexModel([("at", ASCENDING)], expireAfterSeconds=24 * 3600, name="at_ttl"),
+        ]

@@ -58,8 +58,27 @@ class Settings(BaseSettings):
     login_max_failures_per_ip: int = Field(default=20, ge=1, le=10_000)
     login_failure_window_minutes: int = Field(default=15, ge=1, le=24 * 60)
     register_max_per_ip: int = Field(default=10, ge=1, le=10_000)
+    # Service plans (§15): how far ahead occurrences exist, and how often the horizon job runs.
+    schedule_horizon_days: int = Field(default=56, ge=1, le=366)
+    scheduler_interval_seconds: int = Field(default=3600, ge=10, le=24 * 3600)
     # Off in tests that drive the workers themselves; on everywhere else.
     background_jobs_enabled: bool = True
+    # The SPA's address: links in emails point to its pages.
+    frontend_url: str | None = Field(default=None, pattern=r"^https?://")
+    # Email: `console` writes each email as one JSON log line; `smtp` sends it.
+    email_backend: Literal["console", "smtp"] = "console"
+    smtp_host: str = "localhost"
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = True
+    smtp_timeout_seconds: float = Field(default=30, gt=0, le=300)
+    mail_from: str = Field(default="Poolia <no-reply@localhost>", min_length=3, max_length=320)
+    email_retry_base_seconds: float = Field(default=30, gt=0, le=24 * 3600)
+    password_reset_ttl_minutes: int = Field(default=30, ge=5, le=24 * 60)
+    password_reset_max_per_email: int = Field(default=5, ge=1, le=1000)
+    password_reset_max_per_ip: int = Field(default=20, ge=1, le=10_000)
+    password_reset_window_minutes: int = Field(default=15, ge=1, le=24 * 60)
     # How often the notification workers (email outbox, webhook deliveries) look for due work.
     notification_poll_seconds: float = Field(default=2, gt=0, le=60)
     webhook_retry_base_seconds: float = Field(default=10, gt=0, le=3600)
@@ -90,8 +109,11 @@ class Settings(BaseSettings):
                 )
             if self.demo_data:
                 raise ValueError("DEMO_DATA=true is refused when ENVIRONMENT=production")
-            if not self.public_base_url:
-                raise ValueError("PUBLIC_BASE_URL is required when ENVIRONMENT=production")
+            # Links in emails and webhook payloads must never follow a request's Host header.
+            if not (self.public_base_url and self.frontend_url):
+                raise ValueError(
+                    "PUBLIC_BASE_URL and FRONTEND_URL are required when ENVIRONMENT=production"
+                )
         if self.storage_backend == "azure" and not self.azure_storage_connection_string:
             raise ValueError(
                 "AZURE_STORAGE_CONNECTION_STRING is required for STORAGE_BACKEND=azure"
@@ -114,6 +136,12 @@ class Settings(BaseSettings):
     def cors_origin_list(self) -> list[str]:
         """CORS_ORIGINS as a list (comma-separated in the environment)."""
         return [origin.strip() for origin in self.cors_origins.split(",") if origin.strip()]
+
+    @property
+    def frontend_base_url(self) -> str:
+        """Where links to the SPA start (links made by background work, outside a request)."""
+        base = self.frontend_url or self.public_base_url or "http://localhost:8000"
+        return base.rstrip("/")
 
     @cached_property
     def secret_key(self) -> str:

@@ -16,13 +16,15 @@ def document_models() -> list[type[Document]]:
     """Every Beanie document of the app; `init_beanie` creates their indexes."""
     from app.alerts.models import Alert, AlertConfig
     from app.audit.models import AuditEvent
-    from app.auth.models import RateLimit, Session
+    from app.auth.models import PasswordResetRequest, PasswordResetToken, RateLimit, Session
     from app.billing.models import Invoice, InvoiceCounter, Payment
     from app.core.idempotency.models import IdempotencyRecord
     from app.core.jobs import JobLease
     from app.invites.models import Invite
     from app.messaging.models import Message, Thread
+    from app.notifications.models import EmailJob, Notification, NotificationPreferences
     from app.photos.models import Photo
+    from app.plans.models import ServicePlan
     from app.pools.models import Pool
     from app.readings.models import PoolValues
     from app.users.models import User
@@ -38,6 +40,7 @@ def document_models() -> list[type[Document]]:
         Invite,
         PoolValues,
         Visit,
+        ServicePlan,
         AlertConfig,
         Alert,
         Photo,
@@ -50,6 +53,11 @@ def document_models() -> list[type[Document]]:
         Webhook,
         WebhookDelivery,
         IdempotencyRecord,
+        PasswordResetToken,
+        PasswordResetRequest,
+        Notification,
+        NotificationPreferences,
+        EmailJob,
     ]
 
 

@@ -29,6 +29,13 @@ class LastVisit(ApiOutput):
     observations: str | None
 
 
+class NextVisit(ApiOutput):
+    id: PydanticObjectId
+    scheduled_start: UtcDatetime
+    scheduled_end: UtcDatetime
+    technician_id: PydanticObjectId
+
+
 class Dashboard(ApiOutput):
     pool: PoolOut
     owner: UserSummary
@@ -37,6 +44,7 @@ class Dashboard(ApiOutput):
     last_visit: LastVisit | None
     active_alerts: list[AlertOut]
     alert_config: AlertConfigOut
+    next_visit: NextVisit | None = None
     water_balance: WaterBalanceOut | None = Field(
         description="LSI and dosing plan (§16) for `latestReadings`; null without readings."
     )

@@ -61,7 +61,7 @@ class InviteOut(ApiOutput):
     id: PydanticObjectId
     pool_id: PydanticObjectId
     owner_id: PydanticObjectId
-    technician_id: PydanticObjectId
+    technician_id: PydanticObjectId | None
     technician_email: str
     status: InviteStatus
     message: str | None

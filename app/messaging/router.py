@@ -106,7 +106,8 @@ async def post_message(
     found: AccessibleThread, data: MessageCreate, actor: CurrentUser
 ) -> MessageOut:
     """Post to a thread (pool access); a closed thread refuses (409 `thread_closed`)."""
-    message = await service.post_message(thread=found[0], data=data, actor=actor)
+    thread, pool = found
+    message = await service.post_message(thread=thread, data=data, actor=actor, pool=pool)
     return MessageOut.model_validate({**message.model_dump(), "photos": []})
 
 

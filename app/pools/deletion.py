@@ -11,6 +11,7 @@ from app.core.storage import BlobStorage
 from app.invites import service as invites_service
 from app.messaging import service as messaging_service
 from app.photos import service as photos_service
+from app.plans import service as plans_service
 from app.pools.models import Pool
 from app.readings import service as readings_service
 from app.users.models import User
@@ -25,6 +26,7 @@ async def delete_pool(*, pool: Pool, actor: User, storage: BlobStorage) -> None:
     await pool.delete()
     removed: dict[str, int] = {}
     removed["invites"] = await invites_service.delete_for_pool(pool_id=pool.id)
+    removed["servicePlans"] = await plans_service.delete_for_pool(pool_id=pool.id)
     removed["visits"] = await visits_service.delete_for_pool(pool_id=pool.id)
     removed["poolValues"] = await readings_service.delete_for_pool(pool_id=pool.id)
     removed["alerts"] = await alerts_service.delete_for_pool(pool_id=pool.id)

@@ -8,6 +8,7 @@ from beanie.odm.queries.find import FindMany
 from pydantic import BaseModel, Field
 
 from app.audit import service as audit_service
+from app.core.config import Settings
 from app.core.errors import Forbidden, InvalidInput
 from app.core.queries import all_of, newest_first
 from app.pools.exceptions import OwnerHasPools, PoolNotFound, TechnicianNotAssigned
@@ -146,7 +147,7 @@ def list_(
     return Pool.find(all_of(*conditions)).sort(newest_first("created_at"))
 
 
-async def update(*, pool: Pool, data: PoolUpdate, actor: User) -> Pool:
+async def update(*, pool: Pool, data: PoolUpdate, actor: User, settings: Settings) -> Pool:
     """Apply a partial update; moving a pool to another owner is admin-only."""
     changes = data.changes()
     new_owner_id = changes.get("owner_id")
@@ -156,8 +157,15 @@ async def update(*, pool: Pool, data: PoolUpdate, actor: User) -> Pool:
         await _valid_owner(owner_id=new_owner_id)
     if not changes:
         return pool
+    new_timezone = changes.get("timezone", pool.timezone) != pool.timezone
     changes["updated_at"] = utcnow()
     await pool.set(changes)
+    if new_timezone:
+        from app.plans import service as plans_service  # plans build on pools
+
+        await plans_service.regenerate_for_pool(
+            pool=pool, horizon_days=settings.schedule_horizon_days
+        )
     if new_owner_id is not None:
         from app.invites import service as invites_service
 
@@ -186,6 +194,9 @@ async def remove_technician(*, pool: Pool, technician_id: PydanticObjectId, acto
     )
     if result.modified_count == 0:
         raise TechnicianNotAssigned
+    from app.plans import service as plans_service  # plans build on pools
+
+    await plans_service.deactivate_for_technician(technician_id=technician_id, pool_id=pool.id)
     await audit_service.record(
         actor=actor,
         action="pool.technician_remove",
@@ -252,5 +263,7 @@ async def detach_technician(*, technician_id: PydanticObjectId) -> None:
         {"$pull": {"technician_ids": technician_id}, "$set": {"updated_at": utcnow()}},
     )
     from app.invites import service as invites_service
+    from app.plans import service as plans_service
 
     await invites_service.cancel_pending_for_technician(technician_id=technician_id)
+    await plans_service.deactivate_for_technician(technician_id=technician_id)

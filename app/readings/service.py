@@ -69,6 +69,7 @@ async def _evaluate(pool_values: PoolValues, *, config: AlertConfig | None = Non
         readings=_readings_of(pool_values),
         pool_values_id=pool_values.id,
         config=config,
+        actor_id=pool_values.recorded_by,
     )
 
 

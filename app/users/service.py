@@ -68,7 +68,17 @@ async def create(*, data: UserCreate, settings: Settings, actor: User | None) ->
         resource_id=user.id,
         changes=data.model_fields_set,
     )
+    await _attach_invites(user)
     return user
+
+
+async def _attach_invites(user: User) -> None:
+    """Invites sent to the address before it had a technician account become the user's."""
+    if user.role is not Role.TECHNICIAN:
+        return
+    from app.invites import service as invites_service  # invites build on users
+
+    await invites_service.attach_to_technician(technician=user)
 
 
 async def can_see(*, viewer: User, target: User) -> bool:
@@ -147,6 +157,8 @@ async def update(*, user: User, data: UserUpdate, actor: User) -> User:
         resource_id=user.id,
         changes=changes,
     )
+    if "email" in changes:
+        await _attach_invites(user)
     return user
 
 

@@ -59,6 +59,11 @@ class VisitUpdate(PartialUpdate):
     chemicals_added: Chemicals | None = None
 
 
+class TaskOut(ApiOutput):
+    name: str
+    done: bool
+
+
 class VisitOut(ApiOutput):
     id: PydanticObjectId
     pool_id: PydanticObjectId
@@ -71,6 +76,9 @@ class VisitOut(ApiOutput):
     observations: str | None
     chemicals_added: list[ChemicalOut]
     pool_values_id: PydanticObjectId | None
+    service_plan_id: PydanticObjectId | None
+    tasks: list[TaskOut]
+    price_cents: int | None
     invoice_id: PydanticObjectId | None
     created_at: UtcDatetime
     updated_at: UtcDatetime
@@ -99,3 +107,42 @@ class VisitRecorded(ApiOutput):
     pool_values: PoolValuesOut
     alerts: list[AlertOut]
     water_balance: WaterBalanceOut = Field(description="LSI and dosing plan (§16) of `poolValues`.")
+
+
+TaskName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+
+
+class VisitComplete(ApiInput):
+    """Completing a scheduled visit, with what was done and, optionally, the readings taken."""
+
+    visited_at: UtcDatetime | None = Field(default=None, description="Defaults to now.")
+    pool_health: PoolHealth | None = Field(
+        default=None, description="Derived from the readings against the alert config if omitted."
+    )
+    observations: Observations | None = None
+    chemicals_added: Chemicals | None = None
+    tasks_done: Annotated[list[TaskName], Field(max_length=20)] = Field(
+        default_factory=list, description="Names of the visit's tasks that were done."
+    )
+    readings: Readings | None = None
+
+
+class VisitCompleted(ApiOutput):
+    visit: VisitOut
+    pool_values: PoolValuesOut | None
+    alerts: list[AlertOut]
+    water_balance: WaterBalanceOut | None = Field(
+        description="LSI and dosing plan (§16) of `poolValues`; null without readings."
+    )
+
+
+class AgendaPool(ApiOutput):
+    id: PydanticObjectId
+    name: str
+    address: str | None
+    timezone: str
+
+
+class AgendaItem(ApiOutput):
+    visit: VisitOut
+    pool: AgendaPool

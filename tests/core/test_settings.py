@@ -17,6 +17,8 @@ ROOT = Path(__file__).resolve().parents[2]
 STRONG_SECRET = "x" * 32
 MONGODB_URL = "mongodb://db.example:27017"
 PUBLIC_BASE_URL = "https://api.poolia.example"
+FRONTEND_URL = "https://app.poolia.example"
+LINKS = {"public_base_url": PUBLIC_BASE_URL, "frontend_url": FRONTEND_URL}
 ENV_NAMES = (
     "ENVIRONMENT",
     "MONGODB_URL",
@@ -26,12 +28,14 @@ ENV_NAMES = (
     "DOCS_ENABLED",
     "DEMO_DATA",
     "LOG_LEVEL",
+    "FRONTEND_URL",
 )
 PRODUCTION = {
     "environment": "production",
     "mongodb_url": MONGODB_URL,
     "jwt_secret": STRONG_SECRET,
     "public_base_url": PUBLIC_BASE_URL,
+    "frontend_url": FRONTEND_URL,
 }
 
 
@@ -60,6 +64,14 @@ class TestProduction:
         # 16 two-byte characters are 32 bytes.
         settings = Settings(**(PRODUCTION | {"jwt_secret": "é" * 16}))
         assert settings.secret_key == "é" * 16
+
+    @pytest.mark.parametrize("missing", sorted(LINKS))
+    def test_without_link_bases(self, missing: str):
+        links = {name: value for name, value in LINKS.items() if name != missing}
+        with pytest.raises(ValidationError, match="PUBLIC_BASE_URL and FRONTEND_URL"):
+            Settings(
+                environment="production", mongodb_url=MONGODB_URL, jwt_secret=STRONG_SECRET, **links
+            )
 
     def test_valid(self):
         settings = Settings(**PRODUCTION)

@@ -6,6 +6,7 @@ assigned; `colleague` is a second technician assigned to `pool`.
 
 from collections import Counter
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -15,6 +16,7 @@ from beanie import PydanticObjectId
 
 from app.alerts.models import Alert
 from app.pools.models import Pool
+from app.users.models import utcnow
 from app.visits.models import Visit, VisitStatus
 from tests.conftest import Caller, problem_code
 from tests.factories import make_pool
@@ -32,6 +34,7 @@ DASHBOARD_FIELDS = {
     "activeAlerts",
     "alertConfig",
     "waterBalance",
+    "nextVisit",
 }
 POOL_FIELDS = {
     "id",
@@ -43,6 +46,7 @@ POOL_FIELDS = {
     "poolType",
     "indoor",
     "notes",
+    "timezone",
     "createdAt",
     "updatedAt",
 }
@@ -324,6 +328,17 @@ class TestReadDashboard:
                 )
                 for index in range(HISTORY_VISITS)
             ]
+            + [
+                Visit(
+                    pool_id=pool.id,
+                    technician_id=technician.user.id,
+                    status=VisitStatus.SCHEDULED,
+                    scheduled_start=at(8, days=index),
+                    scheduled_end=at(9, days=index),
+                    occurs_at=at(8, days=index),
+                )
+                for index in range(HISTORY_VISITS)
+            ]
         )
         await record(client, owner, pool, ph=8.5, chlorine=2.0, measuredAt=iso(past(12)))
         await client.get(f"/pools/{pool.id}/alert-config", headers=owner.headers)
@@ -338,5 +353,40 @@ class TestReadDashboard:
         assert [alert["metric"] for alert in body["activeAlerts"]] == ["ph"]
         assert body["latestReadings"]["ph"] == 8.5
         assert [step["metric"] for step in body["waterBalance"]["recommendations"]] == ["ph"]
+        assert body["nextVisit"]["scheduledStart"] == iso(at(8))
         assert calls, "the counting wrapper saw no store call at all"
         assert sum(calls.values()) <= MAX_ROUND_TRIPS, dict(calls)
+
+
+class TestNextVisit:
+    async def test_none_without_scheduled_visits(self, client, owner: Caller, pool):
+        assert (await dashboard(client, owner, pool))["nextVisit"] is None
+
+    async def test_earliest_scheduled_from_now_on(
+        self, client, owner: Caller, technician: Caller, colleague: Caller, pool
+    ):
+        await make_visit(pool, technician.user, scheduled_start=at(15), scheduled_end=at(16))
+        first = await make_visit(pool, colleague.user, scheduled_start=at(9), scheduled_end=at(10))
+        await make_visit(
+            pool,
+            technician.user,
+            status=VisitStatus.CANCELLED,
+            scheduled_start=at(7),
+            scheduled_end=at(8),
+        )
+        past = utcnow() - timedelta(days=2)
+        await make_visit(
+            pool, technician.user, scheduled_start=past, scheduled_end=past + timedelta(hours=1)
+        )
+        body = await dashboard(client, owner, pool)
+        assert body["nextVisit"] == {
+            "id": str(first.id),
+            "scheduledStart": iso(at(9)),
+            "scheduledEnd": iso(at(10)),
+            "technicianId": str(colleague.user.id),
+        }
+
+    async def test_other_pools_are_not_shown(self, client, owner: Caller, technician: Caller, pool):
+        second = await make_pool(owner.user, technicians=[technician.user])
+        await make_visit(second, technician.user, scheduled_start=at(9), scheduled_end=at(10))
+        assert (await dashboard(client, owner, pool))["nextVisit"] is None

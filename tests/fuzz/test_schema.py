@@ -121,8 +121,23 @@ def _build_pool_world(client: asgi.ASGIClient, prefix: str) -> dict[str, str]:
     # fuzz app runs no background jobs.
     webhook_body = {"url": "https://93.184.216.34/poolia", "events": ["alert.raised"]}
     webhook = _send(client, "POST", "/webhooks", headers=as_owner, json=webhook_body)
+    plan_body = {
+        "technicianId": technician["user"]["id"],
+        "weekday": 1,
+        "startTime": "09:00",
+        "durationMinutes": 60,
+        "startsOn": "2026-01-01",
+        "checklist": ["skim"],
+    }
+    plan = _send(
+        client, "POST", f"/pools/{pool['id']}/service-plans", headers=as_owner, json=plan_body
+    )
+    # The owner was told of the accepted invite, the alert and the visit: a notification of theirs.
+    feed = _send(client, "GET", "/notifications", headers=as_owner)
     return {
+        "notification": feed["items"][0]["id"],
         "pool": pool["id"],
+        "service_plan": plan["id"],
         "owner": owner["user"]["id"],
         "webhook": webhook["id"],
         "assigned_technician": technician["user"]["id"],

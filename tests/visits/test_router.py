@@ -33,6 +33,9 @@ VISIT_FIELDS = {
     "chemicalsAdded",
     "poolValuesId",
     "invoiceId",
+    "servicePlanId",
+    "tasks",
+    "priceCents",
     "createdAt",
     "updatedAt",
 }
