@@ -117,6 +117,14 @@ TAGS = [
         "description": "Langelier Saturation Index (LSI) and a dosing plan for a reading.",
     },
     {"name": "webhooks", "description": "Signed event deliveries to an integrator's URL."},
+    {
+        "name": "service-plans",
+        "description": "Recurring service in the pool's time zone, completing visits, the agenda.",
+    },
+    {
+        "name": "notifications",
+        "description": "In-app notifications, read state and email preferences.",
+    },
 ]
 
 

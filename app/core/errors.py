@@ -213,6 +213,12 @@ ERROR_CODES: dict[str, ErrorCode] = {
         409, "A payment with this reference is already on the invoice."
     ),
     "owner_has_invoices": ErrorCode(409, "The owner has sent invoices; their role is fixed."),
+    "invalid_reset_token": ErrorCode(
+        400, "The password-reset token is unknown, already used or expired; ask for a new one."
+    ),
+    "service_plan_not_found": ErrorCode(404, "The service plan does not exist or is not visible."),
+    "visit_not_scheduled": ErrorCode(409, "Only a scheduled visit can be completed."),
+    "notification_not_found": ErrorCode(404, "The notification does not exist or is not yours."),
     # Idempotency keys.
     "idempotency_key_reused": ErrorCode(
         422, "This Idempotency-Key was used for a different request; use a new key."

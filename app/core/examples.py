@@ -144,6 +144,37 @@ REQUEST_EXAMPLES: dict[str, dict[str, Any]] = {
         "description": "Service reports into our CRM",
     },
     "WebhookUpdate": {"events": ["visit.completed"], "active": True},
+    "PasswordResetRequestIn": {"email": "ana.garcia@example.com"},
+    "PasswordResetConfirmIn": {
+        "token": "q8Zt3vN1xR6mB2wK9pL4cF7hJ0sA5dE1",
+        "newPassword": "deep-end-2026",
+    },
+    "ServicePlanCreate": {
+        "technicianId": TECHNICIAN_ID,
+        "intervalWeeks": 1,
+        "weekday": 2,
+        "startTime": "09:00",
+        "durationMinutes": 60,
+        "startsOn": "2026-06-01",
+        "checklist": ["skim", "brush walls", "empty baskets"],
+        "priceCents": 4500,
+    },
+    "ServicePlanUpdate": {"startTime": "10:30", "durationMinutes": 45},
+    "VisitComplete": {
+        "visitedAt": "2026-06-02T09:40:00Z",
+        "observations": "Walls brushed; baskets emptied.",
+        "tasksDone": ["skim", "brush walls", "empty baskets"],
+        "readings": {"ph": 7.4, "chlorine": 1.8, "temperature": 26.5},
+    },
+    "NotificationPreferencesIn": {
+        "email": {
+            "alerts": True,
+            "visitReports": True,
+            "messages": False,
+            "invites": True,
+            "billing": True,
+        }
+    },
 }
 
 # Binary uploads: the example names the part; Swagger UI shows a file picker for it.

@@ -308,6 +308,54 @@ SCHEMA_FIELD_DESCRIPTIONS: dict[str, str] = {
 }
 
 
+# Service plans, notifications and password reset (added with those features).
+FIELD_DESCRIPTIONS |= {
+    "servicePlanId": "Id of the service plan the visit was generated from, or null.",
+    "timezone": "IANA time zone of the pool, e.g. `Europe/Madrid` (default `UTC`).",
+    "nextVisit": "The earliest scheduled visit from now on, or null.",
+    "tasks": "The visit's checklist: each task and whether it was done.",
+    "priceCents": "Price of one visit, in cents (minor units of the billing currency), or null.",
+    "intervalWeeks": "1 weekly, 2 every other week, up to 8.",
+    "weekday": "ISO weekday: Monday 1, Sunday 7.",
+    "startTime": "Local `HH:MM` (24 h) in the pool's time zone.",
+    "durationMinutes": "Length of each visit, in minutes (15 to 480).",
+    "startsOn": "First day the plan may place a visit (YYYY-MM-DD).",
+    "endsOn": "Last day the plan may place a visit (YYYY-MM-DD, inclusive), or null.",
+    "checklist": "Task names for each visit, up to 20 distinct names of 1 to 80 characters.",
+    "skippedDates": "Future dates the plan could not place because the technician was booked.",
+    "includeCancelled": "True to include cancelled visits.",
+    "unread": "True for unread notifications only.",
+    "unreadCount": "How many of the caller's notifications are unread, over all pages.",
+    "readAt": f"When the notification was read {TIME}, or null while unread.",
+    "updated": "How many notifications were marked read.",
+    "notificationId": "Id of the notification.",
+    "planId": "Id of the service plan.",
+    "visitReports": "Email the service report when a visit of your pools is completed.",
+    "messages": "Email new messages in your pools' threads.",
+    "invites": "Email invites and the answers to them.",
+    "billing": "Email sent invoices and received payments.",
+    "token": "The token from the password-reset link.",
+    "tasksDone": "Names of the visit's tasks that were done.",
+}
+SCHEMA_NOTES: dict[str, str] = {
+    "ServicePlanCreate.active": "False creates the plan without placing visits.",
+    "ServicePlanOut.active": "False while the plan is paused: it places no visits.",
+    "ServicePlanUpdate.active": "False pauses the plan, true resumes it.",
+    "NotificationPreferencesIn.email": "Which notifications are also sent by email.",
+    "NotificationPreferencesOut.email": "Which notifications are also sent by email.",
+    "EmailPreferencesIn.alerts": "Email alerts raised on your pools.",
+    "EmailPreferencesOut.alerts": "Email alerts raised on your pools.",
+    "NotificationOut.event": "The event: e.g. `alert.raised`, `visit.completed`, `invoice.sent`.",
+    "NotificationOut.title": "A one-line summary naming the pool.",
+    "NotificationOut.body": "What happened, in a few sentences.",
+    "TaskOut.name": "The task, as named in the plan's checklist.",
+    "TaskOut.done": "True once the technician ticked it off.",
+    "AgendaItem.pool": "The pool the visit is at.",
+    "AgendaPool.name": "Name of the pool.",
+    "AgendaPool.timezone": "IANA time zone of the pool, for showing local times.",
+}
+
+
 # Query filters whose names are ambiguous as fields read plainly as filters.
 PARAMETER_DESCRIPTIONS: dict[str, str] = {
     "status": "Only those in this state.",
@@ -322,8 +370,11 @@ def describe_properties(schemas: dict[str, Any]) -> None:
         for field, prop in schema.get("properties", {}).items():
             if prop.get("description"):
                 continue
-            text = SCHEMA_FIELD_DESCRIPTIONS.get(f"{schema_name}.{field}") or (
-                FIELD_DESCRIPTIONS.get(field)
+            key = f"{schema_name}.{field}"
+            text = (
+                SCHEMA_FIELD_DESCRIPTIONS.get(key)
+                or SCHEMA_NOTES.get(key)
+                or (FIELD_DESCRIPTIONS.get(field))
             )
             if text:
                 prop["description"] = text
