@@ -14,7 +14,6 @@ from app.alerts.models import Alert
 from app.alerts.schemas import AlertOut
 from app.core.schemas import ApiOutput
 from app.invites.models import Invite
-from app.invites.schemas import InviteOut
 from app.messaging.models import Message
 from app.messaging.schemas import MessageOut
 from app.notifications.events import Event, EventType
@@ -31,6 +30,13 @@ PREVIEW_CHARACTERS = 200
 
 def _data(schema: type[ApiOutput], document: Any) -> dict[str, Any]:
     return schema.model_validate(document).model_dump(mode="json")
+
+
+async def _invite_data(invite: Invite) -> dict[str, Any]:
+    """The invite as the API shows it, with its pool and owner summaries."""
+    from app.invites.presenters import invite_out  # invites emit through this module
+
+    return (await invite_out(invite, utcnow())).model_dump(mode="json")
 
 
 def _full_name(user: User) -> str:
@@ -81,7 +87,7 @@ async def invite_created(
             recipient_ids=(technician.id,) if technician else (),
             title="You are invited to service a pool",
             body=f"{_full_name(actor)} invites you to service {pool.name}{place}.{note}",
-            data=_data(InviteOut, invite),
+            data=await _invite_data(invite),
             pool_name=pool.name,
             link_path=f"/invites/{invite.id}",
             link_label="Answer the invite",
@@ -104,7 +110,7 @@ async def _invite_answered(
             recipient_ids=(pool.owner_id,),
             title=f"Invite {verb}",
             body=f"{invite.technician_email} {verb} the invite to service {pool.name}.",
-            data=_data(InviteOut, invite),
+            data=await _invite_data(invite),
             pool_name=pool.name,
             link_path=f"/pools/{pool.id}",
             link_label="Open the pool",
