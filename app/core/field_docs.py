@@ -47,9 +47,9 @@ FIELD_DESCRIPTIONS: dict[str, str] = {
     "lastName": "Family name.",
     "email": "Email address (unique, compared case-insensitively).",
     "phone": "Phone number, free text, or null.",
-    "password": "Password, at least 8 characters.",
+    "password": "Password: at least 8 characters, at most 72 bytes in UTF-8.",
     "currentPassword": "The caller's current password.",
-    "newPassword": "The new password, at least 8 characters; must differ from the current one.",
+    "newPassword": "The new password: 8 characters to 72 bytes; differs from the current one.",
     "role": "Role: `admin`, `owner` or `technician`.",
     # Pools.
     "address": "Street address of the pool, or null.",
