@@ -73,6 +73,13 @@ def create_client(settings: Settings) -> Any:
     return AsyncMongoMockClient(tz_aware=True)
 
 
+def is_embedded(collection: Any) -> bool:
+    """Whether a collection lives in the embedded store (mongomock) rather than on a server."""
+    from mongomock_motor import AsyncMongoMockCollection
+
+    return isinstance(collection, AsyncMongoMockCollection)
+
+
 async def init_database(settings: Settings) -> Any:
     """Connect, bind every document model and create the declared indexes."""
     client = create_client(settings)

@@ -1,4 +1,9 @@
-"""One error hierarchy and the handlers that render every error as RFC 9457 problem details."""
+"""One error hierarchy and the handlers that render every error as RFC 9457 problem details.
+
+Kept by hand: the problem-details libraries for FastAPI render the RFC's fields but not our
+contract's (`code`, `requestId`, `errors` in FastAPI's shape), so adopting one would mean
+overriding most of it; the exception classes here also feed the OpenAPI error responses.
+"""
 
 import logging
 import re

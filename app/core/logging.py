@@ -1,4 +1,9 @@
-"""One JSON object per log line, each carrying the current request id."""
+"""One JSON object per log line, each carrying the current request id.
+
+Kept by hand rather than `structlog` or `python-json-logger`: a `logging.Formatter` of some thirty
+lines gives the one format we need, for our lines and uvicorn's alike, with no second logging API
+for the code to learn; the libraries earn their keep with processors and bound loggers we don't use.
+"""
 
 import json
 import logging

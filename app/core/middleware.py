@@ -1,4 +1,9 @@
-"""Request id, access log, security headers, body size and CORS problems (pure ASGI middleware)."""
+"""Request id, access log, security headers, body size and CORS problems (pure ASGI middleware).
+
+Kept by hand rather than `asgi-correlation-id`: the request id is one small middleware that also
+writes the access log line, the security headers and the client address in the same pass over
+the response; the library would add a dependency and a second middleware for a third of that.
+"""
 
 import logging
 import re

@@ -14,6 +14,7 @@ from app.alerts.models import Alert
 from app.alerts.schemas import AlertOut
 from app.core.schemas import ApiOutput
 from app.invites.models import Invite
+from app.invites.schemas import InviteOut
 from app.messaging.models import Message
 from app.messaging.schemas import MessageOut
 from app.notifications.events import Event, EventType
@@ -32,11 +33,11 @@ def _data(schema: type[ApiOutput], document: Any) -> dict[str, Any]:
     return schema.model_validate(document).model_dump(mode="json")
 
 
-async def _invite_data(invite: Invite) -> dict[str, Any]:
+async def _invite_data(invite: Invite, pool: Pool, actor: User) -> dict[str, Any]:
     """The invite as the API shows it, with its pool and owner summaries."""
-    from app.invites.presenters import invite_out  # invites emit through this module
-
-    return (await invite_out(invite, utcnow())).model_dump(mode="json")
+    owner = actor if actor.id == invite.owner_id else await User.get(invite.owner_id)
+    shown = InviteOut.at(invite, utcnow(), pool=pool, owner=owner)
+    return shown.model_dump(mode="json")
 
 
 def _full_name(user: User) -> str:
@@ -87,7 +88,7 @@ async def invite_created(
             recipient_ids=(technician.id,) if technician else (),
             title="You are invited to service a pool",
             body=f"{_full_name(actor)} invites you to service {pool.name}{place}.{note}",
-            data=await _invite_data(invite),
+            data=await _invite_data(invite, pool, actor),
             pool_name=pool.name,
             link_path=f"/invites/{invite.id}",
             link_label="Answer the invite",
@@ -110,7 +111,7 @@ async def _invite_answered(
             recipient_ids=(pool.owner_id,),
             title=f"Invite {verb}",
             body=f"{invite.technician_email} {verb} the invite to service {pool.name}.",
-            data=await _invite_data(invite),
+            data=await _invite_data(invite, pool, actor),
             pool_name=pool.name,
             link_path=f"/pools/{pool.id}",
             link_label="Open the pool",

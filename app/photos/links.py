@@ -1,4 +1,9 @@
-"""Signed, expiring links to `GET /photos/{photoId}/content` (the local backend's read URLs)."""
+"""Signed, expiring links to `GET /photos/{photoId}/content` (the local backend's read URLs).
+
+Kept by hand rather than `itsdangerous`: a link is an HMAC-SHA256 over the photo id and an expiry
+that the contract fixes as query parameters (`expires`, `signature`), compared in constant time;
+itsdangerous would pack both into its own token format and change the URLs clients see.
+"""
 
 import hashlib
 import hmac

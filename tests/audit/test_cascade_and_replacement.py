@@ -63,6 +63,7 @@ class TestPoolDeleteDetails:
         event = await only_event(client, admin, action="pool.delete")
         assert event["details"] == {
             "invites": 1,
+            "servicePlans": 0,
             "visits": 2,
             "poolValues": 2,
             "alerts": 1,
