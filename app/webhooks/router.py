@@ -41,7 +41,7 @@ async def create_webhook(
 
 @router.get("/webhooks", response_model=Page[WebhookOut], responses=problem_responses(401, 422))
 async def list_webhooks(viewer: CurrentUser, page: Pagination) -> Page[WebhookOut]:
-    """The caller's webhooks (an admin's: all), newest first."""
+    """The caller's webhooks, newest first (the owner's own; an admin sees all)."""
     return await paginate(service.list_(viewer=viewer), page, WebhookOut.model_validate)
 
 

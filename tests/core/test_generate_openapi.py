@@ -44,6 +44,26 @@ class TestGenerate:
         markdown = (output_dir / "openapi.md").read_text(encoding="utf-8")
         assert "### `GET /health`" in markdown
 
+    def test_markdown_gives_params_fields_and_problem_codes(self, output_dir: Path):
+        markdown = (output_dir / "openapi.md").read_text(encoding="utf-8")
+        section = markdown.split("### `GET /visits`", 1)[1].split("\n### ", 1)[0]
+        assert "Who may call:" in section
+        assert "| `poolId` | query |" in section and "| `limit` | query | integer |" in section
+        assert "A page `{items, total, limit, offset}` of `VisitOut`" in section
+        assert "| `visitedAt` | string (date-time) \\| null |" in section
+        assert "`not_authenticated`" in section
+        record = markdown.split("### `POST /pools/{poolId}/visits`", 1)[1].split("\n### ", 1)[0]
+        assert "Request body (`application/json`): `VisitRecord`" in record
+        assert "| `readings` | Readings | yes |" in record
+
+    def test_markdown_ends_with_the_whole_error_catalog(self, output_dir: Path):
+        from app.core.errors import ERROR_CODES
+
+        markdown = (output_dir / "openapi.md").read_text(encoding="utf-8")
+        catalog = markdown.split("## Error codes", 1)[1]
+        for code, entry in ERROR_CODES.items():
+            assert f"| `{code}` | {entry.status} |" in catalog
+
 
 class TestCheck:
     def test_fresh_files(self, output_dir: Path):
