@@ -41,6 +41,9 @@ COLLECTION_OPERATIONS = (
     "update_one",
 )
 CURSOR_FETCHES = ("to_list", "next", "__anext__")
+# The embedded store runs a whole aggregation when it is called, not when its cursor is fetched:
+# its time is store time too (the round trip is still counted once, at the cursor's first fetch).
+EAGER_CALLS = ("aggregate",)
 
 ROUND_TRIPS_HEADER = "x-store-round-trips"
 STORE_TIME_HEADER = "x-store-time-ms"
@@ -102,6 +105,21 @@ def _probed(
     return probed
 
 
+def _timed(call: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(call)
+    def timed(self: Any, *args: Any, **kwargs: Any) -> Any:
+        usage = _usage.get()
+        if usage is None or _inside.get():
+            return call(self, *args, **kwargs)
+        started = time.perf_counter()
+        try:
+            return call(self, *args, **kwargs)
+        finally:
+            usage.seconds += time.perf_counter() - started
+
+    return timed
+
+
 def _driver_classes() -> tuple[list[type], list[type]]:
     """The collection and cursor classes of Motor and of the embedded store."""
     import mongomock_motor
@@ -134,6 +152,12 @@ def install() -> None:
                     continue
                 _originals[(cls, name)] = cls.__dict__.get(name)
                 setattr(cls, name, _probed(original, name, per_cursor=per_cursor))
+    import mongomock_motor
+
+    for cls in (mongomock_motor.AsyncMongoMockCollection, mongomock_motor.AsyncMongoMockDatabase):
+        for name in EAGER_CALLS:
+            _originals[(cls, name)] = cls.__dict__.get(name)
+            setattr(cls, name, _timed(getattr(cls, name)))
 
 
 def uninstall() -> None:
