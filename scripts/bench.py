@@ -303,11 +303,30 @@ async def scenarios(client: aiohttp.ClientSession, seeded: dict) -> list[Scenari
 
 
 async def measure_api_time(
-    client: aiohttp.ClientSession, scenario: Scenario, *, requests: int, warm_up: int = 3
+    client: aiohttp.ClientSession,
+    scenario: Scenario,
+    *,
+    requests: int,
+    seconds: float = 15.0,
+    at_least: int = 11,
+    warm_up: int = 3,
 ) -> ApiTime:
-    """Send the scenario's requests one after another; subtract each one's store time."""
+    """Send the scenario's requests one after another; subtract each one's store time.
+
+    Up to `requests` of them, or fewer when they take over `seconds` (at least `at_least`): on the
+    embedded store a visit page of a big seed takes a second, nearly all of it the store's.
+    """
     measured = ApiTime(name=scenario.name, target_ms=scenario.api_target_ms)
+    began = None
     for n in range(warm_up + requests):
+        if n == warm_up:
+            began = time.perf_counter()
+        elif (
+            began is not None
+            and len(measured.api_ms) + measured.errors >= at_least
+            and time.perf_counter() - began > seconds
+        ):
+            break
         body = scenario.body() if scenario.body else None
         started = time.perf_counter()
         async with client.request(
@@ -419,8 +438,8 @@ async def run_logins(client: aiohttp.ClientSession, seeded: dict, seconds: float
     return [storm, health, registrations, during]
 
 
-def capacity_at(pools: int, seconds: float) -> dict[str, Any]:
-    """Seed `pools` x 200 visits on the embedded store; p95 of the visit list and dashboard at 8."""
+def capacity_at(pools: int, seconds: float, concurrency: int) -> dict[str, Any]:
+    """Seed `pools` x 200 visits on the embedded store; p95 of the visit list and the dashboard."""
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory(prefix="poolia-bench-capacity-") as work:
@@ -428,17 +447,25 @@ def capacity_at(pools: int, seconds: float) -> dict[str, Any]:
         process = start_server(port, seed_file, log_file, None, pools=pools, bcrypt_rounds="4")
         try:
             seeded = asyncio.run(wait_ready(base_url, seed_file, process))
-            results = asyncio.run(_capacity_load(base_url, seeded, seconds))
+            results = asyncio.run(_capacity_load(base_url, seeded, seconds, concurrency))
         finally:
             stop(process)
     p95 = {result.name: round(result.percentile(0.95), 1) for result in results}
     passed = all(
         result.errors == 0 and result.percentile(0.95) < CAPACITY_P95_MS for result in results
     )
-    return {"pools": pools, "visits": pools * 200, "p95_ms": p95, "passed": passed}
+    return {
+        "pools": pools,
+        "visits": pools * 200,
+        "concurrency": concurrency,
+        "p95_ms": p95,
+        "passed": passed,
+    }
 
 
-async def _capacity_load(base_url: str, seeded: dict, seconds: float) -> list[Result]:
+async def _capacity_load(
+    base_url: str, seeded: dict, seconds: float, concurrency: int
+) -> list[Result]:
     async with session(base_url) as client:
         owner = await login(client, seeded["ownerEmail"], seeded["password"])
         pool = seeded["poolId"]
@@ -453,23 +480,26 @@ async def _capacity_load(base_url: str, seeded: dict, seconds: float) -> list[Re
 
             await drive(client, name, request, concurrency=2, seconds=0.5)  # warm-up
             results.append(
-                await drive(
-                    client, name, request, concurrency=CAPACITY_CONCURRENCY, seconds=seconds
-                )
+                await drive(client, name, request, concurrency=concurrency, seconds=seconds)
             )
         return results
 
 
-def search_capacity(seconds: float, budget_seconds: float, max_pools: int) -> dict[str, Any]:
+def search_capacity(
+    seconds: float, budget_seconds: float, max_pools: int, concurrency: int
+) -> dict[str, Any]:
     """Double the seed from one pool while it passes, then bisect between the last pass and fail."""
     started = time.monotonic()
     trials: list[dict[str, Any]] = []
 
     def trial(pools: int) -> bool:
-        outcome = capacity_at(pools, seconds)
+        outcome = capacity_at(pools, seconds, concurrency)
         trials.append(outcome)
         state = "pass" if outcome["passed"] else "fail"
-        print(f"  capacity: {pools:>4} pools x 200 visits: {outcome['p95_ms']} -> {state}")
+        print(
+            f"  concurrency {concurrency}: {pools:>4} pools x 200 visits:"
+            f" p95 {outcome['p95_ms']} -> {state}"
+        )
         return outcome["passed"]
 
     passing, failing = 0, None
@@ -490,6 +520,7 @@ def search_capacity(seconds: float, budget_seconds: float, max_pools: int) -> di
         else:
             failing = middle
     return {
+        "concurrency": concurrency,
         "largest_passing_pools": passing,
         "smallest_failing_pools": failing,
         "exact": failing is not None and failing - passing <= 1,
@@ -620,13 +651,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=5.0, help="duration per load scenario")
     parser.add_argument("--concurrency", type=int, default=32, help="the throughput part's")
-    parser.add_argument("--requests", type=int, default=40, help="requests per API-time scenario")
+    parser.add_argument("--requests", type=int, default=60, help="requests per API-time scenario")
     parser.add_argument("--pools", type=int, default=50, help="the main server's seed")
     parser.add_argument(
         "--capacity-seconds", type=float, default=3.0, help="load per capacity trial"
     )
     parser.add_argument(
-        "--capacity-budget", type=float, default=240.0, help="seconds for the capacity search"
+        "--capacity-budget", type=float, default=150.0, help="seconds for each capacity search"
     )
     parser.add_argument("--capacity-max-pools", type=int, default=256)
     parser.add_argument(
