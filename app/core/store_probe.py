@@ -84,16 +84,18 @@ def _probed(
         usage = _usage.get()
         if usage is None or _inside.get():
             return await call(self, *args, **kwargs)
-        if per_cursor:
-            if id(self) in usage._fetched_cursors:
-                return await call(self, *args, **kwargs)
-            usage._fetched_cursors.add(id(self))
-        # A collection has a name, a find cursor its collection's; an aggregation cursor neither.
-        collection = getattr(self, "name", None) or getattr(
-            getattr(self, "collection", None), "name", "(aggregation)"
-        )
-        usage.round_trips += 1
-        usage.operations.append(f"{collection}.{name}")
+        # A cursor's later fetches (`async for`) are store time but not new round trips here:
+        # the embedded store keeps scanning the collection as the cursor is iterated.
+        first = not per_cursor or id(self) not in usage._fetched_cursors
+        if first:
+            if per_cursor:
+                usage._fetched_cursors.add(id(self))
+            # A collection has a name, a find cursor its collection's, an aggregation neither.
+            collection = getattr(self, "name", None) or getattr(
+                getattr(self, "collection", None), "name", "(aggregation)"
+            )
+            usage.round_trips += 1
+            usage.operations.append(f"{collection}.{name}")
         token = _inside.set(True)
         started = time.perf_counter()
         try:

@@ -43,3 +43,21 @@ class TestEmbeddedAggregation:
         await Pool.find_all().to_list()
         assert usage.round_trips == 0
         assert usage.seconds == 0
+
+
+class TestCursorIteration:
+    async def test_every_fetch_is_store_time_the_first_a_round_trip(
+        self, app: FastAPI, probe: None
+    ) -> None:
+        await Pool.get_motor_collection().insert_many(
+            [{"name": f"Pool {n}", "owner_id": n % 7} for n in range(300)]
+        )
+        with store_probe.measure() as usage:
+            cursor = Pool.get_motor_collection().find({"owner_id": 3})
+            first = await cursor.next()
+            after_first = usage.seconds
+            rest = [document async for document in cursor]
+        assert first["owner_id"] == 3
+        assert len(rest) == 42
+        assert usage.round_trips == 1
+        assert usage.seconds > after_first
