@@ -39,8 +39,9 @@ RUN groupadd --system --gid "${APP_GID}" poolia \
 COPY --from=build /opt/venv /opt/venv
 
 # Defaults only: every one of these can be overridden at `docker run` / compose time.
-# ENVIRONMENT=production makes the app refuse to start without MONGODB_URL and a JWT_SECRET of
-# at least 32 bytes; set ENVIRONMENT=development for a throwaway container on the in-memory store.
+# ENVIRONMENT=production makes the app refuse to start without MONGODB_URL, a JWT_SECRET of at
+# least 32 bytes, PUBLIC_BASE_URL and FRONTEND_URL (or with DEMO_DATA=true); /docs stays off unless
+# DOCS_ENABLED=true. Set ENVIRONMENT=development for a throwaway container on the in-memory store.
 ENV PATH="/opt/venv/bin:${PATH}" \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \

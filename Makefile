@@ -49,7 +49,12 @@ $(AZURITE): $(AZURITE_DIR)/package-lock.json
 azurite: $(AZURITE) ## install the pinned Azurite into tests/azurite/node_modules (npm ci)
 
 run: install ## serve the API on the embedded store with demo data
-	DEMO_DATA=true $(VENV)/bin/uvicorn app.main:app --host $(HOST) --port $(PORT)
+	@$(PY) -c "import socket, sys; s = socket.socket(); s.bind(('$(HOST)', $(PORT)))" 2>/dev/null \
+		|| { echo "make run: $(HOST):$(PORT) is taken; stop what listens there or use PORT=..." >&2; exit 1; }
+	@# The documents are in memory and start fresh: so do the photo files of the embedded demo.
+	rm -rf var/blobs
+	DEMO_DATA=true MONGODB_URL= LOCAL_STORAGE_DIR=var/blobs \
+		$(VENV)/bin/uvicorn app.main:app --host $(HOST) --port $(PORT)
 
 test: install $(AZURITE) ## the whole suite with coverage of app/ (pytest exits non-zero when no test ran)
 	$(PY) -m pytest --cov --cov-report=term --cov-fail-under=$(COVERAGE_FLOOR)

@@ -2,7 +2,8 @@
 
 import io
 import logging
-from datetime import timedelta
+from datetime import time, timedelta
+from zoneinfo import ZoneInfo
 
 from fastapi import UploadFile
 from PIL import Image
@@ -13,10 +14,14 @@ from app.billing.schemas import InvoiceCreate, PaymentCreate
 from app.core.config import Settings
 from app.core.storage import BlobStorage
 from app.invites import service as invites_service
-from app.invites.schemas import InviteCreate
+from app.invites.schemas import InviteCreate, PoolInviteCreate
 from app.messaging import service as messaging_service
 from app.messaging.models import MessageType, Thread
 from app.messaging.schemas import MessageCreate, ThreadCreate
+from app.plans import service as plans_service
+from app.plans.models import ServicePlan
+from app.plans.schedule import local_to_utc
+from app.plans.schemas import ServicePlanCreate
 from app.pools import service as pools_service
 from app.pools.models import Pool, PoolType
 from app.pools.schemas import PoolCreate
@@ -24,8 +29,10 @@ from app.users import service as users_service
 from app.users.models import Role, User, utcnow
 from app.users.schemas import UserCreate
 from app.visits import workflow
-from app.visits.models import Visit
-from app.visits.schemas import VisitRecord
+from app.visits.models import Task, Visit, occurrence_key
+from app.visits.schemas import VisitComplete, VisitRecord
+from app.webhooks import service as webhooks_service
+from app.webhooks.models import Webhook
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +43,9 @@ DEMO_USERS = {
     "technician": ("Theo", "Technician", "tech@demo.poolia.dev", Role.TECHNICIAN),
     "invited": ("Tessa", "Technician", "tech2@demo.poolia.dev", Role.TECHNICIAN),
 }
+
+# Invited by the demo owner before having an account: registering as a technician attaches it.
+NEW_TECHNICIAN_EMAIL = "newtech@demo.poolia.dev"
 
 
 async def _demo_user(settings: Settings, name: str, last_name: str, email: str, role: Role) -> User:
@@ -59,6 +69,7 @@ async def _demo_pool(admin: User, owner: User, technician: User, invited: User) 
             volume_liters=48_000,
             pool_type=PoolType.SALTWATER,
             notes="Demo pool: the gate code is on the shed.",
+            timezone="Europe/Madrid",
         ),
         actor=owner,
     )
@@ -71,17 +82,26 @@ async def _demo_pool(admin: User, owner: User, technician: User, invited: User) 
         data=InviteCreate(pool_id=pool.id, technician_id=invited.id, message="Cover for Theo?"),
         actor=admin,
     )
+    # An address with no account yet: its email (in the log) carries the registration link.
+    await invites_service.create_for_pool(
+        pool=pool,
+        data=PoolInviteCreate(technician_email=NEW_TECHNICIAN_EMAIL, message="Summer help?"),
+        owner_id=None,
+        actor=owner,
+    )
     return await pools_service.get(pool_id=pool.id)
 
 
-# Weekly visits over the last weeks; the newest one finds the pH too high, so the
-# dashboard shows an active alert.
+# Weekly visits over the last weeks, with a full test kit for the water balance (§16). The newest
+# one finds the pH too high and the alkalinity low, so the dashboard shows an active alert and a
+# dosing plan: bicarbonate first, then acid, for the pool's 48,000 liters.
+WATER_TESTS = {"calcium_hardness": 280, "cyanuric_acid": 65, "salt": 3100, "tds": 1800}
 DEMO_READINGS = [
-    {"ph": 7.4, "chlorine": 1.8, "temperature": 24.5},
-    {"ph": 7.5, "chlorine": 1.5, "temperature": 25.0},
-    {"ph": 7.3, "chlorine": 2.1, "temperature": 26.0},
-    {"ph": 7.6, "chlorine": 1.2, "temperature": 26.5},
-    {"ph": 8.1, "chlorine": 0.9, "temperature": 27.0},
+    {"ph": 7.4, "chlorine": 1.8, "temperature": 24.5, "alkalinity": 100, **WATER_TESTS},
+    {"ph": 7.5, "chlorine": 1.5, "temperature": 25.0, "alkalinity": 95, **WATER_TESTS},
+    {"ph": 7.3, "chlorine": 2.1, "temperature": 26.0, "alkalinity": 90, **WATER_TESTS},
+    {"ph": 7.6, "chlorine": 1.2, "temperature": 26.5, "alkalinity": 80, **WATER_TESTS},
+    {"ph": 8.1, "chlorine": 0.9, "temperature": 27.0, "alkalinity": 65, **WATER_TESTS},
 ]
 
 
@@ -135,6 +155,57 @@ async def _demo_invoice(settings: Settings, admin: User, owner: User, pool: Pool
     )
 
 
+DEMO_CHECKLIST = ["skim", "brush walls", "empty baskets", "test water"]
+
+
+async def _demo_plan(pool: Pool, owner: User, technician: User, settings: Settings) -> None:
+    """A weekly plan on today's weekday: upcoming visits, last week's completed with readings."""
+    if await ServicePlan.find_one({"pool_id": pool.id}) is not None:
+        return
+    today = utcnow().astimezone(ZoneInfo(pool.timezone)).date()
+    plan = await plans_service.create(
+        pool=pool,
+        data=ServicePlanCreate(
+            technician_id=technician.id,
+            weekday=today.isoweekday(),
+            start_time="09:00",
+            duration_minutes=60,
+            starts_on=today - timedelta(weeks=4),
+            checklist=DEMO_CHECKLIST,
+            price_cents=4500,
+        ),
+        actor=owner,
+        settings=settings,
+    )
+    # Past occurrences are never generated; last week's is written as it would have been.
+    last_week = today - timedelta(weeks=1)
+    start = local_to_utc(last_week, time(9), ZoneInfo(pool.timezone))
+    visit = Visit(
+        pool_id=pool.id,
+        technician_id=technician.id,
+        scheduled_start=start,
+        scheduled_end=start + timedelta(minutes=plan.duration_minutes),
+        service_plan_id=plan.id,
+        tasks=[Task(name=name) for name in plan.checklist],
+        price_cents=plan.price_cents,
+        occurrence_key=occurrence_key(plan.id, last_week),
+    )
+    visit.refresh_occurs_at()
+    await visit.insert()
+    await workflow.complete_visit(
+        visit=visit,
+        pool=pool,
+        data=VisitComplete(
+            visited_at=start + timedelta(minutes=5),
+            observations="pH still a little high; dosed acid.",
+            tasks_done=DEMO_CHECKLIST[:3],
+            # Out of range like the newest reading, so this backfill leaves the pH alert active.
+            readings={"ph": 7.9, "chlorine": 1.1, "temperature": 26.8},
+        ),
+        actor=technician,
+    )
+
+
 def _demo_photo() -> UploadFile:
     buffer = io.BytesIO()
     Image.new("RGB", (640, 480), (64, 164, 223)).save(buffer, format="PNG")
@@ -170,11 +241,33 @@ async def _demo_thread(
     )
 
 
+DEMO_WEBHOOK_URL = "https://example.com/poolia-webhook"
+
+
+async def _demo_webhook(owner: User) -> None:
+    """The owner's webhook for their pools' events, with a ping queued in its delivery log."""
+    if await Webhook.find_one({"owner_id": owner.id}) is not None:
+        return
+    # Inserted as trusted demo data: creation through the API would resolve the host first,
+    # which an offline demo cannot do. Each attempt still passes the SSRF guard.
+    webhook = Webhook(
+        url=DEMO_WEBHOOK_URL,
+        events=["alert.raised", "visit.completed", "message.posted"],
+        description="Demo: the owner's ERP",
+        owner_id=owner.id,
+        secret=webhooks_service.new_secret(),
+    )
+    await webhook.insert()
+    await webhooks_service.queue_ping(webhook=webhook)
+
+
 async def seed(*, settings: Settings, storage: BlobStorage) -> None:
     """Create the demo accounts and pool (skipping what exists) and print the logins."""
     users = {key: await _demo_user(settings, *fields) for key, fields in DEMO_USERS.items()}
     pool = await _demo_pool(users["admin"], users["owner"], users["technician"], users["invited"])
+    await _demo_webhook(users["owner"])
     await _demo_visits(pool, users["technician"])
+    await _demo_plan(pool, users["owner"], users["technician"], settings)
     await _demo_thread(pool, users["owner"], users["technician"], storage, settings)
     await _demo_invoice(settings, users["admin"], users["owner"], pool)
     lines = [

@@ -3,9 +3,9 @@
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 
-from fastapi import FastAPI
-from fastapi.middleware.cors import CORSMiddleware
+from fastapi import Depends, FastAPI
 
 from app import demo
 from app.alerts.router import router as alerts_router
@@ -13,11 +13,18 @@ from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
 from app.billing.router import router as billing_router
 from app.core import db
-from app.core.config import Settings
+from app.core.config import Settings, load_settings
 from app.core.errors import install_error_handlers
+from app.core.idempotency import install_idempotency
+from app.core.idempotency.dependencies import idempotency_claim
+from app.core.idempotency.middleware import REPLAYED_HEADER
 from app.core.jobs import JobRunner, PeriodicJob
 from app.core.logging import configure_logging
-from app.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from app.core.middleware import (
+    BodySizeLimitMiddleware,
+    ProblemCORSMiddleware,
+    RequestContextMiddleware,
+)
 from app.core.openapi import install_docs, install_openapi, operation_id
 from app.core.storage import create_storage
 from app.dashboard.router import router as dashboard_router
@@ -25,12 +32,19 @@ from app.health.router import router as health_router
 from app.health.service import APP_VERSION
 from app.invites.router import router as invites_router
 from app.messaging.router import router as messaging_router
+from app.notifications.outbox import outbox_job
+from app.notifications.router import router as notifications_router
 from app.photos.router import router as photos_router
+from app.plans import service as plans_service
+from app.plans.router import router as plans_router
 from app.pools.router import router as pools_router
 from app.readings.router import router as readings_router
 from app.users import service as users_service
 from app.users.router import router as users_router
 from app.visits.router import router as visits_router
+from app.water_balance.router import router as water_balance_router
+from app.webhooks import delivery as webhook_delivery
+from app.webhooks.router import router as webhooks_router
 
 logger = logging.getLogger(__name__)
 
@@ -43,11 +57,15 @@ ROUTERS = [
     dashboard_router,
     alerts_router,
     readings_router,
+    water_balance_router,
     visits_router,
+    plans_router,
     photos_router,
     messaging_router,
     billing_router,
     audit_router,
+    webhooks_router,
+    notifications_router,
 ]
 
 # Room for the multipart envelope around an upload of MAX_UPLOAD_BYTES; a larger request body is
@@ -62,16 +80,23 @@ DESCRIPTION = (
 
 def background_jobs(settings: Settings) -> list[PeriodicJob]:
     """The periodic jobs every API instance runs (each coordinates through MongoDB leases)."""
-    return []
+    deliver_webhooks = partial(webhook_delivery.deliver_due, settings=settings)
+    extend_horizon = partial(plans_service.run_horizon_job, settings=settings)
+    return [
+        outbox_job(settings),
+        PeriodicJob("webhook-deliveries", settings.notification_poll_seconds, deliver_webhooks),
+        PeriodicJob(plans_service.HORIZON_JOB, settings.scheduler_interval_seconds, extend_horizon),
+    ]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app; nothing connects until the lifespan starts."""
-    settings = settings or Settings()
+    settings = settings or load_settings()
+    # Before uvicorn's own start-up lines, so they are JSON too.
+    configure_logging(settings.log_level)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        configure_logging(settings.log_level)
         app.state.mongo_client = await db.init_database(settings)
         app.state.storage = create_storage(settings)
         await app.state.storage.start()
@@ -95,27 +120,32 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
+        openapi_url="/openapi.json" if settings.docs_on else None,
         generate_unique_id_function=operation_id,
         swagger_ui_init_oauth={"clientId": "poolia-docs"},
+        # Claims an Idempotency-Key before any route dependency runs; a no-op without a key.
+        dependencies=[Depends(idempotency_claim)],
     )
     app.state.settings = settings
     install_error_handlers(app)
+    install_idempotency(app)
     app.add_middleware(
         BodySizeLimitMiddleware, max_bytes=settings.max_upload_bytes + MULTIPART_OVERHEAD_BYTES
     )
     if settings.cors_origin_list:
         app.add_middleware(
-            CORSMiddleware,
+            ProblemCORSMiddleware,
             allow_origins=settings.cors_origin_list,
             allow_methods=["*"],
             allow_headers=["*"],
-            expose_headers=["X-Request-ID", "Retry-After"],
+            expose_headers=["X-Request-ID", "Retry-After", REPLAYED_HEADER],
         )
     app.add_middleware(RequestContextMiddleware)
     for router in ROUTERS:
         app.include_router(router)
     install_openapi(app)
-    install_docs(app)
+    if settings.docs_on:
+        install_docs(app)
     return app
 
 

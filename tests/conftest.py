@@ -41,6 +41,8 @@ def settings(tmp_path) -> Settings:
         mongodb_url=TEST_MONGODB_URL,
         mongodb_db=per_test_database_name(),
         log_level="WARNING",
+        # Tests register many accounts from one address; tests/auth/test_rate_limit.py sets 10.
+        register_max_per_ip=10_000,
     )
 
 

@@ -14,10 +14,14 @@ from app.core import security
 from app.core.config import Settings
 from app.core.storage import BlobStorage
 from app.invites.models import Invite, InviteStatus, pending_key
+from app.messaging.models import Message, MessageType
 from app.photos import service as photos_service
 from app.photos.models import Photo, PhotoContext
 from app.pools.models import Pool
 from app.users.models import Role, User, UserStatus
+from app.visits.models import Visit
+from app.webhooks.models import Webhook
+from app.webhooks.service import new_secret
 
 DEFAULT_PASSWORD = "correct-horse-battery"
 _sequence = itertools.count(1)
@@ -101,6 +105,21 @@ async def make_invite(pool: Pool, technician: User, **fields: object) -> Invite:
     return invite
 
 
+async def make_webhook(
+    owner: User,
+    *,
+    url: str = "http://127.0.0.1:9/poolia",
+    events: Iterable[str] = ("alert.raised",),
+    **fields: object,
+) -> Webhook:
+    """Insert a webhook of `owner` straight into the store (no URL check)."""
+    webhook = Webhook(
+        url=url, events=list(events), owner_id=owner.id, secret=new_secret(), **fields
+    )
+    await webhook.insert()
+    return webhook
+
+
 def make_image(
     image_format: str = "PNG",
     *,
@@ -125,7 +144,12 @@ async def make_photo(
     data: bytes | None = None,
     file_name: str = "photo.png",
 ) -> Photo:
-    """Store a photo through the photos service, as an upload route would."""
+    """Store a photo through the photos service, as an upload route would.
+
+    A visit or message id that names nothing yet gets a bare visit or message of the pool, since
+    an upload whose parent does not exist is refused.
+    """
+    await _stand_up_parent(context=context, context_id=context_id, pool_id=pool_id, user=uploader)
     upload = UploadFile(file=BytesIO(data or make_image()), filename=file_name)
     return await photos_service.store_photo(
         context=context,
@@ -155,4 +179,29 @@ PATH_PARAMS: dict[str, str] = {
     "invoiceId": "invoice",
     "paymentId": "payment",
     "ownerId": "pool_owner",
+    "webhookId": "webhook",
+    "planId": "service_plan",
+    "notificationId": "notification",
 }
+
+
+async def _stand_up_parent(
+    *,
+    context: PhotoContext,
+    context_id: PydanticObjectId,
+    pool_id: PydanticObjectId | None,
+    user: User,
+) -> None:
+    if context is PhotoContext.VISIT and await Visit.get(context_id) is None:
+        visit = Visit(id=context_id, pool_id=pool_id, technician_id=user.id)
+        visit.refresh_occurs_at()
+        await visit.insert()
+    if context is PhotoContext.MESSAGE and await Message.get(context_id) is None:
+        await Message(
+            id=context_id,
+            thread_id=PydanticObjectId(),
+            pool_id=pool_id,
+            author_id=user.id,
+            type=MessageType.COMMENT,
+            body="A message for photos.",
+        ).insert()

@@ -24,16 +24,28 @@ from typing import Any
 
 import httpx
 import pytest
+from beanie import PydanticObjectId
 from fastapi import FastAPI
 from starlette.routing import Mount
 
 from app.audit.models import AuditEvent
 from app.auth import sessions
+from app.auth.models import PasswordResetToken
 from app.core.openapi import DOCS_ASSETS_PATH
+from app.core.security import hash_token, new_refresh_token
+from app.notifications.models import Notification
 from app.pools.models import Pool
-from app.users.models import Role, User
+from app.users.models import Role, User, utcnow
+from app.visits.models import Visit
 from tests.conftest import Caller
-from tests.factories import DEFAULT_PASSWORD, PATH_PARAMS, make_image, make_invite, make_user
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    PATH_PARAMS,
+    make_image,
+    make_invite,
+    make_user,
+    make_webhook,
+)
 
 try:  # FastAPI 0.16x keeps included routers lazily in `app.routes`; this flattens them.
     from fastapi.routing import iter_route_contexts
@@ -141,6 +153,15 @@ BILLING_READ = rule(
     unassigned_technician="404",
 )
 DRAFT_MANAGE = {**BILLING_READ, "pool_owner": "404"}  # a draft reads as missing to its owner
+# Webhook rows: the world's webhook belongs to the pool owner; only they and an admin see it.
+WEBHOOK_OWNER = rule(
+    anonymous="401",
+    admin="2xx",
+    pool_owner="2xx",
+    other_owner="404",
+    assigned_technician="404",
+    unassigned_technician="404",
+)
 
 ACCESS: dict[RouteKey, dict[str, str]] = {
     # --- docs and health (§3, §14): public
@@ -156,6 +177,9 @@ ACCESS: dict[RouteKey, dict[str, str]] = {
     ("POST", "/auth/token"): PUBLIC,  # same credentials as a password-grant form
     ("POST", "/auth/refresh"): PUBLIC,  # a live refresh token of the pool owner
     ("POST", "/auth/logout"): AUTHENTICATED,  # ends the caller's own session
+    # §17: the same 202 for any email; confirm with the world's live reset token (pool owner)
+    ("POST", "/auth/password-reset/request"): PUBLIC,
+    ("POST", "/auth/password-reset/confirm"): PUBLIC,
     # --- users (§5); `{userId}` is the assigned technician
     ("GET", "/users"): ADMIN_ONLY,
     ("POST", "/users"): ADMIN_ONLY,
@@ -202,6 +226,9 @@ ACCESS: dict[RouteKey, dict[str, str]] = {
     ("GET", "/pool-values/{poolValuesId}"): POOL_ACCESS,
     ("PATCH", "/pool-values/{poolValuesId}"): POOL_ACCESS,  # admin, pool owner, the recorder
     ("DELETE", "/pool-values/{poolValuesId}"): POOL_MANAGE,  # admin, pool owner (not the recorder)
+    # --- water balance (§16)
+    ("GET", "/pool-values/{poolValuesId}/water-balance"): POOL_ACCESS,
+    ("POST", "/water-balance"): AUTHENTICATED,  # the calculator reads no pool
     # --- visits (§8); the world's visit is the assigned technician's
     ("POST", "/visits"): POOL_ACCESS,  # pool manage, or an assigned technician for themselves
     ("GET", "/visits"): AUTHENTICATED,  # scoped list
@@ -246,9 +273,39 @@ ACCESS: dict[RouteKey, dict[str, str]] = {
     ("GET", "/payments"): BILLING_LIST,
     ("GET", "/payments/{paymentId}"): BILLING_READ,
     ("GET", "/owners/{ownerId}/statement"): BILLING_READ,  # `{ownerId}` is the pool owner
+    # --- service plans (§15); the world's plan is the assigned technician's, Mondays 09:00
+    ("POST", "/pools/{poolId}/service-plans"): POOL_MANAGE,
+    ("GET", "/pools/{poolId}/service-plans"): POOL_ACCESS,
+    ("GET", "/service-plans/{planId}"): POOL_ACCESS,
+    ("PATCH", "/service-plans/{planId}"): POOL_MANAGE,
+    ("DELETE", "/service-plans/{planId}"): POOL_MANAGE,
+    # the world's plan occurrence (scheduled, the assigned technician's): manage, its technician
+    ("POST", "/visits/{visitId}/complete"): POOL_ACCESS,
+    ("GET", "/agenda"): AUTHENTICATED,  # scoped list over a window
+    # --- notifications (§17); the world's notification is the pool owner's (the alert raised)
+    ("GET", "/notifications"): AUTHENTICATED,  # own only
+    ("POST", "/notifications/read-all"): AUTHENTICATED,  # own only
+    ("POST", "/notifications/{notificationId}/read"): rule(
+        anonymous="401",
+        admin="404",  # own only, admins included
+        pool_owner="2xx",
+        other_owner="404",
+        assigned_technician="404",
+        unassigned_technician="404",
+    ),
+    ("GET", "/users/me/notification-preferences"): AUTHENTICATED,
+    ("PUT", "/users/me/notification-preferences"): AUTHENTICATED,
     # --- audit (§13)
     ("GET", "/audit"): ADMIN_ONLY,
     ("GET", "/audit/{auditEventId}"): ADMIN_ONLY,
+    # --- webhooks (§17); `{webhookId}` is the pool owner's webhook
+    ("POST", "/webhooks"): {**ADMIN_ONLY, "pool_owner": "2xx", "other_owner": "2xx"},
+    ("GET", "/webhooks"): AUTHENTICATED,  # own (admin: all)
+    ("GET", "/webhooks/{webhookId}"): WEBHOOK_OWNER,
+    ("PATCH", "/webhooks/{webhookId}"): WEBHOOK_OWNER,
+    ("DELETE", "/webhooks/{webhookId}"): WEBHOOK_OWNER,
+    ("POST", "/webhooks/{webhookId}/test"): WEBHOOK_OWNER,
+    ("GET", "/webhooks/{webhookId}/deliveries"): WEBHOOK_OWNER,
 }
 
 # Rows the contract lists but the app does not serve yet: the route test checks they are still
@@ -277,6 +334,7 @@ class World:
     ids: dict[str, str]  # the caller names, "spare_technician" and the resources
     emails: dict[str, str]
     refresh_token: str
+    reset_token: str  # a live password-reset token of the pool owner
     me: User | None  # the caller of this case; None when anonymous
     headers: dict[str, str]  # the caller's bearer token; none when anonymous
 
@@ -329,6 +387,20 @@ async def world(
         json={"subject": "Cloudy water", "body": "The water looks cloudy since Monday."},
     )
     photo = await _call(client, "POST", f"/photos/pools/{pool.id}", owner, **_png())
+    plan = await _call(
+        client,
+        "POST",
+        f"/pools/{pool.id}/service-plans",
+        owner,
+        json={
+            "technicianId": str(technician.user.id),
+            "weekday": 1,
+            "startTime": "09:00",
+            "durationMinutes": 60,
+            "startsOn": "2026-01-01",
+            "checklist": ["skim", "brush walls"],
+        },
+    )
     await _call(client, "POST", f"/photos/users/{technician.user.id}/profile", technician, **_png())
     invoice_body = {
         "ownerId": str(owner.user.id),
@@ -347,9 +419,20 @@ async def world(
         "reference": "world-payment",
     }
     payment = await _call(client, "POST", "/payments", admin, json=payment_body)
+    webhook = await make_webhook(owner.user)
+    occurrence = await Visit.find_one({"service_plan_id": PydanticObjectId(plan["id"])})
+    assert occurrence is not None, "the world needs a scheduled plan occurrence"
     audit_event = await AuditEvent.find_one({})
     assert audit_event is not None, "the world needs an audit event"
     _, refresh_token = await sessions.start(user_id=owner.user.id, ttl=timedelta(days=1))
+    reset_token = new_refresh_token()
+    await PasswordResetToken(
+        token_hash=hash_token(reset_token),
+        user_id=owner.user.id,
+        expires_at=utcnow() + timedelta(minutes=30),
+    ).insert()
+    notification = await Notification.find_one({"user_id": owner.user.id})
+    assert notification is not None, "the world needs a notification of the pool owner"
     return World(
         ids={
             **{name: str(each.user.id) for name, each in callers.items()},
@@ -362,16 +445,21 @@ async def world(
             "thread": created["thread"]["id"],
             "message": created["message"]["id"],
             "photo": photo["id"],
+            "service_plan": plan["id"],
+            "scheduled_visit": str(occurrence.id),
             "audit_event": str(audit_event.id),
             "invoice": invoice["id"],
             "draft_invoice": draft_invoice["id"],
             "payment": payment["id"],
+            "webhook": str(webhook.id),
+            "notification": str(notification.id),
         },
         emails={
             **{name: each.user.email for name, each in callers.items()},
             "spare_technician": spare.email,
         },
         refresh_token=refresh_token,
+        reset_token=reset_token,
         me=None if caller == "anonymous" else callers[caller].user,
         headers={} if caller == "anonymous" else callers[caller].headers,
     )
@@ -383,6 +471,7 @@ PATH_PARAM_OVERRIDES: dict[RouteKey, dict[str, str]] = {
     ("DELETE", "/invoices/{invoiceId}"): {"invoiceId": "draft_invoice"},
     ("POST", "/invoices/{invoiceId}/send"): {"invoiceId": "draft_invoice"},
     ("POST", "/invoices/{invoiceId}/void"): {"invoiceId": "draft_invoice"},
+    ("POST", "/visits/{visitId}/complete"): {"visitId": "scheduled_visit"},
 }
 
 
@@ -412,6 +501,10 @@ CONTENT: dict[RouteKey, Callable[[World], dict[str, Any]]] = {
         "data": {"username": w.emails["pool_owner"], "password": DEFAULT_PASSWORD}
     },
     ("POST", "/auth/refresh"): lambda w: {"json": {"refreshToken": w.refresh_token}},
+    ("POST", "/auth/password-reset/request"): lambda w: {"json": {"email": w.emails["pool_owner"]}},
+    ("POST", "/auth/password-reset/confirm"): lambda w: {
+        "json": {"token": w.reset_token, "newPassword": NEW_PASSWORD}
+    },
     ("POST", "/users"): lambda w: {
         "json": {
             "name": "Created",
@@ -442,7 +535,21 @@ CONTENT: dict[RouteKey, Callable[[World], dict[str, Any]]] = {
         "json": {"poolId": w.ids["pool"], "technicianId": w.ids["spare_technician"]}
     },
     ("PATCH", "/invites/{inviteId}"): lambda w: {"json": {"message": "See you on Monday."}},
+    ("PUT", "/users/me/notification-preferences"): lambda w: {
+        "json": {
+            "email": {
+                "alerts": True,
+                "visitReports": False,
+                "messages": True,
+                "invites": True,
+                "billing": True,
+            }
+        }
+    },
     ("POST", "/pool-values"): lambda w: {"json": {"poolId": w.ids["pool"], "ph": 7.4}},
+    ("POST", "/water-balance"): lambda w: {
+        "json": {"readings": {"ph": 7.9, "alkalinity": 70}, "volumeLiters": 40_000}
+    },
     ("PATCH", "/pool-values/{poolValuesId}"): lambda w: {"json": {"chlorine": 2.5}},
     ("POST", "/visits"): lambda w: {
         "json": {
@@ -487,6 +594,27 @@ CONTENT: dict[RouteKey, Callable[[World], dict[str, Any]]] = {
     },
     ("GET", "/owners/{ownerId}/statement"): lambda w: {
         "params": {"from": "2026-01-01", "to": "2099-12-31"}
+    },
+    # an address literal, so the SSRF guard passes without DNS
+    ("POST", "/webhooks"): lambda w: {
+        "json": {"url": "https://93.184.216.34/poolia", "events": ["alert.raised"]}
+    },
+    ("PATCH", "/webhooks/{webhookId}"): lambda w: {"json": {"description": "ERP sync"}},
+    ("POST", "/pools/{poolId}/service-plans"): lambda w: {
+        "json": {
+            "technicianId": w.ids["assigned_technician"],
+            "weekday": 3,
+            "startTime": "14:00",
+            "durationMinutes": 90,
+            "startsOn": "2026-01-01",
+        }
+    },
+    ("PATCH", "/service-plans/{planId}"): lambda w: {"json": {"startTime": "10:30"}},
+    ("GET", "/agenda"): lambda w: {
+        "params": {"from": "2026-11-01T00:00:00Z", "to": "2026-12-01T00:00:00Z"}
+    },
+    ("POST", "/visits/{visitId}/complete"): lambda w: {
+        "json": {"tasksDone": ["skim"], "readings": {"ph": 7.4, "chlorine": 1.5}}
     },
 }
 

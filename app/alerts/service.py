@@ -2,6 +2,7 @@
 
 import math
 from collections.abc import Mapping
+from typing import Any
 
 from beanie import PydanticObjectId
 from beanie.odm.queries.find import FindMany
@@ -21,6 +22,7 @@ from app.alerts.models import (
 from app.alerts.schemas import AlertConfigIn
 from app.audit import service as audit_service
 from app.core.queries import newest_first
+from app.notifications import emit
 from app.pools import service as pools_service
 from app.users.models import User, utcnow
 
@@ -58,6 +60,11 @@ def assess_health(readings: Mapping[str, float | None], config: AlertConfig) -> 
 def default_config(pool_id: PydanticObjectId) -> AlertConfig:
     """The default thresholds for a pool (not stored)."""
     return AlertConfig(pool_id=pool_id)
+
+
+async def peek_config(*, pool_id: PydanticObjectId) -> AlertConfig:
+    """The pool's stored config, or the default without storing it (for read-only views)."""
+    return await AlertConfig.find_one({"pool_id": pool_id}) or default_config(pool_id)
 
 
 async def get_config(*, pool_id: PydanticObjectId) -> AlertConfig:
@@ -116,10 +123,11 @@ async def _raise_or_update(
     limits: Range,
     severity: Severity,
     pool_values_id: PydanticObjectId,
-) -> Alert:
+) -> tuple[Alert, bool]:
+    """The open alert for the pool and metric, and whether this call raised it."""
     collection = Alert.get_motor_collection()
     key = _open_key(pool_id, metric)
-    update = {
+    update: dict[str, dict[str, Any]] = {
         "$set": {
             "value": value,
             "min": limits.min,
@@ -136,13 +144,19 @@ async def _raise_or_update(
         },
     }
     for _ in range(2):
+        # The id is chosen here, so that an insert can be told from an update in one round trip:
+        # BEFORE answers no document exactly when this upsert opened the alert.
+        update["$setOnInsert"]["_id"] = PydanticObjectId()
         try:
-            raw = await collection.find_one_and_update(
-                {"open_key": key}, update, upsert=True, return_document=ReturnDocument.AFTER
+            before = await collection.find_one_and_update(
+                {"open_key": key}, update, upsert=True, return_document=ReturnDocument.BEFORE
             )
-            return Alert.model_validate(raw)
         except DuplicateKeyError:
             continue  # a concurrent reading opened it first: update that one
+        if before is None:
+            raw = {"open_key": key, **update["$setOnInsert"], **update["$set"]}
+            return Alert.model_validate(raw), True
+        return Alert.model_validate({**before, **update["$set"]}), False
     raise AssertionError("unreachable: the second pass updates the open alert")
 
 
@@ -156,17 +170,33 @@ async def _resolve(*, pool_id: PydanticObjectId, metric: Metric) -> None:
     )
 
 
+async def resolve_open(*, pool_id: PydanticObjectId) -> None:
+    """Resolve every open alert of the pool (no reading is left to keep them open)."""
+    await Alert.get_motor_collection().update_many(
+        {"open_pool_id": pool_id},
+        {
+            "$set": {"status": AlertStatus.RESOLVED.value, "resolved_at": utcnow()},
+            "$unset": {"open_key": "", "open_pool_id": ""},
+        },
+    )
+
+
 async def evaluate(
     *,
     pool_id: PydanticObjectId,
     readings: Mapping[str, float | None],
     pool_values_id: PydanticObjectId,
     config: AlertConfig,
+    actor_id: PydanticObjectId | None = None,
 ) -> list[Alert]:
-    """Raise, update or resolve the pool's alerts for new readings; returns the open ones."""
+    """Raise, update or resolve the pool's alerts for new readings; returns the open ones.
+
+    A newly raised alert (not an update of an open one) is announced (`alert.raised`).
+    """
     if not config.enabled:
         return []
     touched = []
+    raised = []
     for metric in Metric:
         value = readings.get(metric.value)
         if value is None:
@@ -176,16 +206,21 @@ async def evaluate(
         if severity is None:
             await _resolve(pool_id=pool_id, metric=metric)
         else:
-            touched.append(
-                await _raise_or_update(
-                    pool_id=pool_id,
-                    metric=metric,
-                    value=value,
-                    limits=limits,
-                    severity=severity,
-                    pool_values_id=pool_values_id,
-                )
+            alert, is_new = await _raise_or_update(
+                pool_id=pool_id,
+                metric=metric,
+                value=value,
+                limits=limits,
+                severity=severity,
+                pool_values_id=pool_values_id,
             )
+            touched.append(alert)
+            if is_new:
+                raised.append(alert)
+    if raised:
+        pool = await pools_service.get(pool_id=pool_id)
+        for alert in raised:
+            await emit.alert_raised(alert=alert, pool=pool, actor_id=actor_id)
     return touched
 
 
@@ -241,7 +276,8 @@ async def forget_pool_values(*, pool_values_id: PydanticObjectId) -> None:
     )
 
 
-async def delete_for_pool(*, pool_id: PydanticObjectId) -> None:
-    """Cascade step: a deleted pool's alerts and alert config go with it."""
-    await Alert.get_motor_collection().delete_many({"pool_id": pool_id})
+async def delete_for_pool(*, pool_id: PydanticObjectId) -> int:
+    """Cascade step: a deleted pool's alerts and alert config go with it; how many alerts."""
+    result = await Alert.get_motor_collection().delete_many({"pool_id": pool_id})
     await AlertConfig.get_motor_collection().delete_many({"pool_id": pool_id})
+    return result.deleted_count

@@ -1,6 +1,7 @@
 """The audit event document: an append-only record of every state change."""
 
 from datetime import datetime
+from typing import Any
 
 from beanie import PydanticObjectId
 from pydantic import Field
@@ -21,6 +22,7 @@ class AuditEvent(Document):
     request_id: str | None = None
     ip: str | None = None
     changes: list[str] = Field(default_factory=list)
+    details: dict[str, Any] | None = None
 
     class Settings:
         name = "audit_events"

@@ -1,5 +1,7 @@
 """Audit event responses and list filters."""
 
+from typing import Any
+
 from beanie import PydanticObjectId
 
 from app.core.schemas import ApiOutput, UtcDatetime
@@ -17,3 +19,4 @@ class AuditEventOut(ApiOutput):
     request_id: str | None
     ip: str | None
     changes: list[str]
+    details: dict[str, Any] | None

@@ -1,6 +1,6 @@
 """Errors of the auth domain."""
 
-from app.core.errors import Forbidden, Unauthorized
+from app.core.errors import BadRequest, Forbidden, Unauthorized
 
 
 class InvalidToken(Unauthorized):
@@ -36,3 +36,8 @@ class AccountInactive(Forbidden):
 class AccountDeleted(Forbidden):
     code = "account_deleted"
     detail = "This account has been deleted."
+
+
+class InvalidResetToken(BadRequest):
+    code = "invalid_reset_token"
+    detail = "The password-reset link is unknown, already used or expired; ask for a new one."

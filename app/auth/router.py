@@ -2,12 +2,19 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 
-from app.auth import service
+from app.auth import password_reset, service
 from app.auth.dependencies import CurrentPrincipal
-from app.auth.schemas import LoginIn, RefreshIn, RegisterIn, TokenOut
+from app.auth.schemas import (
+    LoginIn,
+    PasswordResetConfirmIn,
+    PasswordResetRequestIn,
+    RefreshIn,
+    RegisterIn,
+    TokenOut,
+)
 from app.core.dependencies import SettingsDep
 from app.core.errors import problem_responses
 from app.core.schemas import Detail
@@ -23,11 +30,11 @@ def _client_ip(request: Request) -> str | None:
     "/register",
     status_code=201,
     response_model=TokenOut,
-    responses=problem_responses(409, 422),
+    responses=problem_responses(409, 422, 429),
 )
-async def register(data: RegisterIn, settings: SettingsDep) -> TokenOut:
+async def register(data: RegisterIn, request: Request, settings: SettingsDep) -> TokenOut:
     """Create an owner or technician account and return its tokens."""
-    return await service.register(data=data, settings=settings)
+    return await service.register(data=data, ip=_client_ip(request), settings=settings)
 
 
 @router.post("/login", response_model=TokenOut, responses=problem_responses(401, 403, 422, 429))
@@ -59,3 +66,33 @@ async def logout(principal: CurrentPrincipal) -> Detail:
     """End the current session: its access and refresh tokens stop working at once."""
     await service.logout(principal=principal)
     return Detail(detail="Logged out")
+
+
+@router.post(
+    "/password-reset/request",
+    status_code=202,
+    response_model=Detail,
+    responses=problem_responses(422),
+)
+async def request_password_reset(
+    data: PasswordResetRequestIn, request: Request, settings: SettingsDep
+) -> Detail:
+    """Email a password-reset link; the answer is the same whether or not the address is known."""
+    await password_reset.request_reset(email=data.email, ip=_client_ip(request), settings=settings)
+    return Detail(
+        detail="If an account uses this address, a link to reset its password is on its way."
+    )
+
+
+@router.post(
+    "/password-reset/confirm",
+    status_code=204,
+    response_class=Response,
+    responses=problem_responses(400, 422),
+)
+async def confirm_password_reset(data: PasswordResetConfirmIn, settings: SettingsDep) -> Response:
+    """Set a new password with a reset token (once); every session of the user ends."""
+    await password_reset.confirm_reset(
+        token=data.token, new_password=data.new_password, settings=settings
+    )
+    return Response(status_code=204)

@@ -28,6 +28,15 @@ class RefreshIn(ApiInput):
     refresh_token: str = Field(min_length=1, max_length=512)
 
 
+class PasswordResetRequestIn(ApiInput):
+    email: Email
+
+
+class PasswordResetConfirmIn(ApiInput):
+    token: str = Field(min_length=1, max_length=512)
+    new_password: Password
+
+
 class TokenOut(BaseModel):
     """The token response, spelled as RFC 6749 spells it (snake_case), plus the user."""
 

@@ -1,5 +1,6 @@
 """The rules of authentication: register, login, refresh, logout, and reading a bearer token."""
 
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -17,12 +18,15 @@ from app.auth.exceptions import (
     TokenExpired,
     TokenRevoked,
 )
+from app.auth.models import Session
 from app.auth.schemas import RegisterIn, TokenOut
 from app.core import security
 from app.core.config import Settings
 from app.users import service as users_service
 from app.users.models import User, UserStatus, utcnow
 from app.users.schemas import UserCreate, UserOut
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -68,29 +72,39 @@ async def _issue_tokens(*, user: User, settings: Settings) -> TokenOut:
     )
 
 
-async def register(*, data: RegisterIn, settings: Settings) -> TokenOut:
-    """Create an owner or technician account and log it in."""
-    user = await users_service.create(
-        data=UserCreate(**data.model_dump()), settings=settings, actor=None
-    )
+async def register(*, data: RegisterIn, ip: str | None, settings: Settings) -> TokenOut:
+    """Create an owner or technician account and log it in (rate-limited per client address)."""
+    reservation = await rate_limit.reserve_registration(ip=ip, settings=settings)
+    try:
+        user = await users_service.create(
+            data=UserCreate(**data.model_dump()), settings=settings, actor=None
+        )
+    except BaseException:
+        # Only created accounts count toward the limit.
+        if reservation is not None:
+            await rate_limit.release(reservation)
+        raise
     return await _issue_tokens(user=user, settings=settings)
 
 
 async def login(*, email: str, password: str, ip: str | None, settings: Settings) -> TokenOut:
-    """Check credentials (rate-limited per email and client address) and open a session."""
+    """Check credentials (rate-limited per email and client address) and open a session.
+
+    The attempt's place in both limits is reserved before bcrypt runs, so a burst of attempts
+    cannot get more password checks than the limits allow.
+    """
     email = email.strip().lower()
-    await rate_limit.ensure_allowed(email=email, ip=ip, settings=settings)
+    reservations = await rate_limit.reserve_login(email=email, ip=ip, settings=settings)
     user = await users_service.get_by_email(email=email)
     password_hash = user.password_hash if user else None
     if not await security.verify_password(password, password_hash, rounds=settings.bcrypt_rounds):
-        await rate_limit.record_failure(email=email, ip=ip)
-        raise InvalidCredentials
+        raise InvalidCredentials  # the reserved places stay: they are now counted failures
     assert user is not None  # a hash matched, so the user exists
+    await rate_limit.login_succeeded(reservations)
     if user.status is UserStatus.DELETED:
         raise AccountDeleted
     if user.status is UserStatus.INACTIVE:
         raise AccountInactive
-    await rate_limit.clear(email=email)
     await user.set({"last_login_at": utcnow()})
     tokens = await _issue_tokens(user=user, settings=settings)
     await audit_service.record(
@@ -99,9 +113,26 @@ async def login(*, email: str, password: str, ip: str | None, settings: Settings
     return tokens
 
 
+async def _record_refresh_reuse(session: Session) -> None:
+    logger.warning(
+        "refresh token re-used: session revoked",
+        extra={"sessionId": str(session.id), "userId": str(session.user_id)},
+    )
+    await audit_service.record(
+        actor=await User.get(session.user_id),
+        action="auth.refresh_reuse_detected",
+        resource_type="session",
+        resource_id=session.id,
+    )
+
+
 async def refresh(*, refresh_token: str, settings: Settings) -> TokenOut:
     """Rotate a refresh token; a re-used one revokes its session."""
-    rotated = await sessions.rotate(refresh_token=refresh_token, ttl=_refresh_ttl(settings))
+    try:
+        rotated = await sessions.rotate(refresh_token=refresh_token, ttl=_refresh_ttl(settings))
+    except sessions.RefreshTokenReused as reuse:
+        await _record_refresh_reuse(reuse.session)
+        raise InvalidRefreshToken from None
     if rotated is None:
         raise InvalidRefreshToken
     session, new_refresh_token = rotated

@@ -11,6 +11,14 @@ from app.core.security import hash_token, new_refresh_token
 from app.users.models import utcnow
 
 
+class RefreshTokenReused(Exception):
+    """A refresh token already rotated away was presented again: its session is now revoked."""
+
+    def __init__(self, session: Session) -> None:
+        super().__init__(str(session.id))
+        self.session = session
+
+
 async def start(*, user_id: PydanticObjectId, ttl: timedelta) -> tuple[Session, str]:
     """Open a session for a user; returns it with its (only ever returned once) refresh token."""
     refresh_token = new_refresh_token()
@@ -24,7 +32,8 @@ async def start(*, user_id: PydanticObjectId, ttl: timedelta) -> tuple[Session, 
 async def rotate(*, refresh_token: str, ttl: timedelta) -> tuple[Session, str] | None:
     """Swap a live refresh token for a new one in one conditional update.
 
-    Presenting a token that was already rotated away revokes the whole session (theft detection).
+    Presenting a token that was already rotated away revokes the whole session (theft detection)
+    and raises `RefreshTokenReused`; an unknown, expired or revoked token gives None.
     """
     presented = hash_token(refresh_token)
     replacement = new_refresh_token()
@@ -43,9 +52,13 @@ async def rotate(*, refresh_token: str, ttl: timedelta) -> tuple[Session, str] |
         return_document=ReturnDocument.AFTER,
     )
     if raw is None:
-        await collection.update_one(
-            {"rotated_hashes": presented, "revoked_at": None}, {"$set": {"revoked_at": now}}
+        stolen = await collection.find_one_and_update(
+            {"rotated_hashes": presented, "revoked_at": None},
+            {"$set": {"revoked_at": now}},
+            return_document=ReturnDocument.AFTER,
         )
+        if stolen is not None:
+            raise RefreshTokenReused(Session.model_validate(stolen))
         return None
     return Session.model_validate(raw), replacement
 

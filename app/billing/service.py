@@ -76,19 +76,6 @@ def today() -> date:
 # --- pricing visits ---------------------------------------------------------------------------
 
 
-def visit_plan_price_cents(visit: Visit) -> int | None:
-    """The price a visit carries from its service plan (Visit `priceCents`, §15), or None.
-
-    Service plans give visits their `price_cents`; on a visit model without it, no visit has one.
-    """
-    return getattr(visit, "price_cents", None)
-
-
-def pool_zone(pool: Pool) -> ZoneInfo:
-    """The pool's time zone (§6 `timezone`); UTC on a pool model without one."""
-    return ZoneInfo(getattr(pool, "timezone", None) or "UTC")
-
-
 def visit_local_date(visit: Visit, zone: ZoneInfo) -> date:
     """The date of the visit where the pool is."""
     assert visit.visited_at is not None
@@ -227,7 +214,7 @@ async def _lines_from_visits(
     *, invoice_id: PydanticObjectId, pool: Pool, data: InvoiceCreate
 ) -> list[InvoiceLine]:
     """One line per completed, uninvoiced visit of the period, claimed for this invoice."""
-    zone = pool_zone(pool)
+    zone = ZoneInfo(pool.timezone)
     start, end = data.period_start, data.period_end
     # A day's visits can lie up to 14 hours either side of the UTC day: widen, then keep the
     # visits whose local date is in the period.
@@ -257,7 +244,7 @@ async def _lines_from_visits(
     for visit in in_period:
         price = data.unit_price_cents
         if price is None:
-            price = visit_plan_price_cents(visit)
+            price = visit.price_cents  # from its service plan (§15), if any
         if price is None:
             raise InvalidInput(
                 loc=["body", "unitPriceCents"],

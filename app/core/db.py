@@ -16,26 +16,31 @@ def document_models() -> list[type[Document]]:
     """Every Beanie document of the app; `init_beanie` creates their indexes."""
     from app.alerts.models import Alert, AlertConfig
     from app.audit.models import AuditEvent
-    from app.auth.models import LoginFailure, Session
+    from app.auth.models import PasswordResetRequest, PasswordResetToken, RateLimit, Session
     from app.billing.models import Invoice, InvoiceCounter, Payment
+    from app.core.idempotency.models import IdempotencyRecord
     from app.core.jobs import JobLease
     from app.invites.models import Invite
     from app.messaging.models import Message, Thread
+    from app.notifications.models import EmailJob, Notification, NotificationPreferences
     from app.photos.models import Photo
+    from app.plans.models import ServicePlan
     from app.pools.models import Pool
     from app.readings.models import PoolValues
     from app.users.models import User
     from app.visits.models import Visit
+    from app.webhooks.models import Webhook, WebhookDelivery
 
     return [
         User,
         Session,
-        LoginFailure,
+        RateLimit,
         AuditEvent,
         Pool,
         Invite,
         PoolValues,
         Visit,
+        ServicePlan,
         AlertConfig,
         Alert,
         Photo,
@@ -45,6 +50,14 @@ def document_models() -> list[type[Document]]:
         Invoice,
         Payment,
         InvoiceCounter,
+        Webhook,
+        WebhookDelivery,
+        IdempotencyRecord,
+        PasswordResetToken,
+        PasswordResetRequest,
+        Notification,
+        NotificationPreferences,
+        EmailJob,
     ]
 
 
@@ -58,6 +71,13 @@ def create_client(settings: Settings) -> Any:
 
     logger.warning("MONGODB_URL is not set: using the embedded in-memory store (dev/demo only)")
     return AsyncMongoMockClient(tz_aware=True)
+
+
+def is_embedded(collection: Any) -> bool:
+    """Whether a collection lives in the embedded store (mongomock) rather than on a server."""
+    from mongomock_motor import AsyncMongoMockCollection
+
+    return isinstance(collection, AsyncMongoMockCollection)
 
 
 async def init_database(settings: Settings) -> Any:

@@ -1,17 +1,26 @@
-"""One error hierarchy and the handlers that render every error as RFC 9457 problem details."""
+"""One error hierarchy and the handlers that render every error as RFC 9457 problem details.
+
+Kept by hand: the problem-details libraries for FastAPI render the RFC's fields but not our
+contract's (`code`, `requestId`, `errors` in FastAPI's shape), so adopting one would mean
+overriding most of it; the exception classes here also feed the OpenAPI error responses.
+"""
 
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from http import HTTPStatus
 from typing import Any, ClassVar
 
+from azure.core import exceptions as azure_errors
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
+from pymongo import errors as pymongo_errors
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.core.context import request_id_var
+from app.core.headers import add_security_headers
 
 logger = logging.getLogger(__name__)
 
@@ -103,10 +112,29 @@ class RateLimited(AppError):
         super().__init__(detail, headers={"Retry-After": str(max(1, retry_after_seconds))})
 
 
+DEPENDENCY_RETRY_AFTER_SECONDS = 5
+
+
 class ServiceUnavailable(AppError):
     status = HTTPStatus.SERVICE_UNAVAILABLE
     code = "service_unavailable"
-    detail = "A dependency of the service is unavailable."
+    detail = "A dependency of the service is unavailable; try again shortly."
+
+    def __init__(self, detail: str | None = None, **extra: Any) -> None:
+        headers = {"Retry-After": str(DEPENDENCY_RETRY_AFTER_SECONDS)}
+        super().__init__(detail, headers=headers, **extra)
+
+
+# What a database or blob backend raises when it cannot be reached or does not answer in time.
+DEPENDENCY_DOWN_ERRORS: tuple[type[Exception], ...] = (
+    pymongo_errors.ConnectionFailure,  # includes server selection and network timeouts
+    pymongo_errors.ExecutionTimeout,
+    pymongo_errors.WTimeoutError,
+    azure_errors.ServiceRequestError,
+    azure_errors.ServiceResponseError,
+    ConnectionError,
+    TimeoutError,
+)
 
 
 class ValidationIssue(BaseModel):
@@ -180,11 +208,20 @@ _HTTP_CODES = {
 }
 
 
+# pydantic spells a `Literal` of enum members by their repr (`<Role.OWNER: 'owner'>`).
+_ENUM_MEMBER_REPR = re.compile(r"<\w+(?:\.\w+)+: ('[^']*'|\"[^\"]*\"|[^>]*)>")
+
+
+def plain_message(message: str) -> str:
+    """A validation message with enum members named by their plain values (`'owner'`)."""
+    return _ENUM_MEMBER_REPR.sub(r"\1", message)
+
+
 def _validation_issues(exc: RequestValidationError) -> list[dict[str, Any]]:
     return [
         {
             "loc": [str(part) if not isinstance(part, int) else part for part in err["loc"]],
-            "msg": err["msg"],
+            "msg": plain_message(err["msg"]),
             "type": err["type"],
         }
         for err in exc.errors()
@@ -221,6 +258,16 @@ async def _http_exception_handler(request: Request, exc: StarletteHTTPException)
     )
 
 
+async def _dependency_down_handler(request: Request, exc: Exception) -> JSONResponse:
+    logger.warning(
+        "dependency unavailable",
+        extra={"path": request.url.path, "error": type(exc).__name__},
+        exc_info=True,
+    )
+    error = ServiceUnavailable()
+    return problem_response(int(error.status), error.code, error.detail, headers=error.headers)
+
+
 async def _unhandled_handler(request: Request, exc: Exception) -> JSONResponse:
     request_id = getattr(request.state, "request_id", None)
     # This handler runs outside the request middleware, which has already reset the context.
@@ -229,9 +276,12 @@ async def _unhandled_handler(request: Request, exc: Exception) -> JSONResponse:
         logger.exception("unhandled error", extra={"path": request.url.path})
     finally:
         request_id_var.reset(token)
-    return problem_response(
+    response = problem_response(
         500, "internal_error", "An unexpected error occurred.", request_id=request_id
     )
+    # Starlette answers a 500 outside every middleware, so the headers are set here too.
+    add_security_headers(response.headers)
+    return response
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -240,6 +290,7 @@ def install_error_handlers(app: FastAPI) -> None:
         AppError: _app_error_handler,
         RequestValidationError: _validation_handler,
         StarletteHTTPException: _http_exception_handler,
+        **dict.fromkeys(DEPENDENCY_DOWN_ERRORS, _dependency_down_handler),
         Exception: _unhandled_handler,
     }
     for exception_type, handler in handlers.items():

@@ -75,15 +75,19 @@ async def release_lease(name: str, *, holder: str = INSTANCE_ID) -> None:
 
 
 async def run_exclusively(
-    name: str, work: Callable[[], Awaitable[Any]], *, duration: timedelta
+    name: str,
+    work: Callable[[], Awaitable[Any]],
+    *,
+    duration: timedelta,
+    holder: str = INSTANCE_ID,
 ) -> bool:
     """Run `work` under the lease on `name`; False, and nothing run, when another holds it."""
-    if not await acquire_lease(name, duration=duration):
+    if not await acquire_lease(name, duration=duration, holder=holder):
         return False
     try:
         await work()
     finally:
-        await release_lease(name)
+        await release_lease(name, holder=holder)
     return True
 
 

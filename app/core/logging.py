@@ -1,4 +1,9 @@
-"""One JSON object per log line, each carrying the current request id."""
+"""One JSON object per log line, each carrying the current request id.
+
+Kept by hand rather than `structlog` or `python-json-logger`: a `logging.Formatter` of some thirty
+lines gives the one format we need, for our lines and uvicorn's alike, with no second logging API
+for the code to learn; the libraries earn their keep with processors and bound loggers we don't use.
+"""
 
 import json
 import logging
@@ -7,7 +12,8 @@ from datetime import UTC, datetime
 
 from app.core.context import request_id_var
 
-_RESERVED = set(vars(logging.makeLogRecord({})))
+# uvicorn passes a `color_message` with ANSI codes alongside each plain message: never written.
+_RESERVED = set(vars(logging.makeLogRecord({}))) | {"color_message"}
 
 
 class JsonFormatter(logging.Formatter):

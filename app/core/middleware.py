@@ -1,4 +1,9 @@
-"""Request id, access-log and body-size middleware (pure ASGI, so they wrap streaming responses)."""
+"""Request id, access log, security headers, body size and CORS problems (pure ASGI middleware).
+
+Kept by hand rather than `asgi-correlation-id`: the request id is one small middleware that also
+writes the access log line, the security headers and the client address in the same pass over
+the response; the library would add a dependency and a second middleware for a third of that.
+"""
 
 import logging
 import re
@@ -6,11 +11,14 @@ import time
 import uuid
 
 from fastapi import HTTPException
+from fastapi.middleware.cors import CORSMiddleware
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.context import client_ip_var, request_id_var
 from app.core.errors import problem_response
+from app.core.headers import add_security_headers
 
 logger = logging.getLogger("app.access")
 
@@ -25,7 +33,7 @@ def choose_request_id(inbound: str | None) -> str:
 
 
 class RequestContextMiddleware:
-    """Sets the request id and client address for the request, echoes the id, logs one line."""
+    """Sets the request id and client address, echoes the id, adds the security headers, logs."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -54,6 +62,7 @@ class RequestContextMiddleware:
                 status_code = message["status"]
                 headers = MutableHeaders(scope=message)
                 headers["X-Request-ID"] = request_id
+                add_security_headers(headers)
             await send(message)
 
         try:
@@ -103,3 +112,19 @@ class BodySizeLimitMiddleware:
             return message
 
         await self.app(scope, receive_within_limit, send)
+
+
+class ProblemCORSMiddleware(CORSMiddleware):
+    """CORS for `CORS_ORIGINS`; a refused preflight is a problem like every other error."""
+
+    def preflight_response(self, request_headers: Headers) -> Response:
+        response = super().preflight_response(request_headers)
+        if response.status_code != 400:
+            return response
+        # Methods and headers are all allowed, so a refusal is about the origin.
+        return problem_response(
+            400,
+            "cors_origin_refused",
+            "This origin is not allowed to call the API from a browser.",
+            headers={"Vary": "Origin"},
+        )

@@ -16,6 +16,7 @@ from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
 from app.core.errors import PROBLEM_MEDIA_TYPE
+from app.core.idempotency.openapi import document_idempotency_key
 
 DOCS_ASSETS_DIR = Path(fastapi_offline.__file__).parent / "static"
 DOCS_ASSETS_PATH = "/docs-assets"
@@ -51,6 +52,7 @@ def install_openapi(app: FastAPI) -> None:
                 tags=app.openapi_tags,
             )
             _problem_media_types(schema)
+            document_idempotency_key(schema)
             app.openapi_schema = schema
         return app.openapi_schema
 

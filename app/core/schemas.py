@@ -1,20 +1,45 @@
 """The camelCase base schemas, shared field types and the page envelope."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, ClassVar, Generic, Self, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, model_validator
 from pydantic.alias_generators import to_camel
 
+EARLIEST_TIME = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST_TIME = datetime(2100, 1, 1, tzinfo=UTC)
+# How far ahead a time that records something already done may be (clock skew, time zones).
+RECORDED_TIME_LEEWAY = timedelta(hours=24)
+
 
 def _as_utc(value: datetime) -> datetime:
-    """Read naive datetimes as UTC, normalise aware ones to UTC, at millisecond precision."""
-    value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    """Read naive datetimes as UTC, normalise aware ones to UTC, at millisecond precision.
+
+    Every time must lie in [1970, 2100) once in UTC, so no query or stored value reaches the ends
+    of the calendar (where converting an offset overflows and BSON dates lose their meaning).
+    """
+    try:
+        value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    except OverflowError:
+        value = EARLIEST_TIME - timedelta(days=1)  # an offset past year 1 or 9999: out of range
+    if not EARLIEST_TIME <= value < LATEST_TIME:
+        raise ValueError("Times must lie between 1970-01-01T00:00:00Z and 2100-01-01T00:00:00Z.")
     # MongoDB stores milliseconds: cut the rest now so what is answered is what is stored.
     return value.replace(microsecond=value.microsecond - value.microsecond % 1000)
 
 
+def _not_in_future(value: datetime) -> datetime:
+    """A time that records what already happened may be at most 24 hours ahead of now."""
+    if value > datetime.now(UTC) + RECORDED_TIME_LEEWAY:
+        raise ValueError("This time records something already done: at most 24 hours from now.")
+    return value
+
+
 UtcDatetime = Annotated[datetime, AfterValidator(_as_utc)]
+"""Every time in a body, a query or a response: in UTC, within 1970..2100."""
+
+RecordedDatetime = Annotated[datetime, AfterValidator(_as_utc), AfterValidator(_not_in_future)]
+"""A time of something that already happened (`measuredAt`, `visitedAt`): not beyond tomorrow."""
 
 
 class ApiSchema(BaseModel):

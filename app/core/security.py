@@ -21,22 +21,24 @@ ACCESS_TOKEN_TYPE = "access"
 # bcrypt reads at most 72 bytes (bcrypt >= 5 raises beyond that), so no stored hash can match more.
 MAX_PASSWORD_BYTES = 72
 
-# bcrypt gets its own pool, one thread short of the cores: a login storm then keeps a core free
-# for the event loop and never fills the default pool that image re-encoding and file I/O share.
+# bcrypt runs in its own pools, one thread short of the cores: a login storm then keeps a core
+# free for the event loop and never fills the default pool that image re-encoding and file I/O
+# share. Checking (login) and hashing (registration, password change) get a pool each, so a burst
+# of registrations queues behind itself and never in front of the logins.
 # Threads start on first use, not at import.
-_PASSWORD_POOL = ThreadPoolExecutor(
-    max_workers=max(1, (os.cpu_count() or 2) - 1), thread_name_prefix="bcrypt"
-)
+_POOL_THREADS = max(1, (os.cpu_count() or 2) - 1)
+_CHECK_POOL = ThreadPoolExecutor(max_workers=_POOL_THREADS, thread_name_prefix="bcrypt-check")
+_HASH_POOL = ThreadPoolExecutor(max_workers=_POOL_THREADS, thread_name_prefix="bcrypt-hash")
 
 
-async def _in_password_pool(function: Callable[..., T], *args: object) -> T:
-    return await asyncio.get_running_loop().run_in_executor(_PASSWORD_POOL, function, *args)
+async def _in_pool(pool: ThreadPoolExecutor, function: Callable[..., T], *args: object) -> T:
+    return await asyncio.get_running_loop().run_in_executor(pool, function, *args)
 
 
 async def hash_password(password: str, *, rounds: int) -> str:
-    """Hash a password with bcrypt in the password worker pool."""
+    """Hash a password with bcrypt in the hashing pool."""
     salt = bcrypt.gensalt(rounds=rounds)
-    hashed = await _in_password_pool(bcrypt.hashpw, password.encode(), salt)
+    hashed = await _in_pool(_HASH_POOL, bcrypt.hashpw, password.encode(), salt)
     return hashed.decode()
 
 
@@ -51,12 +53,12 @@ def _check_against_dummy(candidate: bytes, rounds: int) -> None:
 
 
 async def verify_password(password: str, password_hash: str | None, *, rounds: int) -> bool:
-    """Check a password in the password pool; with no hash, spend the same time, answer False."""
+    """Check a password in the checking pool; with no hash, spend the same time, answer False."""
     candidate = password.encode()
     if password_hash is None or len(candidate) > MAX_PASSWORD_BYTES:
-        await _in_password_pool(_check_against_dummy, candidate[:MAX_PASSWORD_BYTES], rounds)
+        await _in_pool(_CHECK_POOL, _check_against_dummy, candidate[:MAX_PASSWORD_BYTES], rounds)
         return False
-    return await _in_password_pool(bcrypt.checkpw, candidate, password_hash.encode())
+    return await _in_pool(_CHECK_POOL, bcrypt.checkpw, candidate, password_hash.encode())
 
 
 @dataclass(frozen=True)
@@ -93,26 +95,37 @@ def create_access_token(
 
 
 def decode_access_token(token: str, *, secret: str, algorithm: str) -> AccessClaims:
-    """Verify an access JWT's signature, expiry and type."""
+    """Verify an access JWT's signature, type and expiry (`exp` must be a number of seconds)."""
     try:
         claims = jwt.decode(
             token,
             secret,
             algorithms=[algorithm],
-            options={"require": ["sub", "sid", "exp", "iat", "typ"]},
+            # The expiry is checked below: PyJWT takes `"123"` or `true` as a number of seconds.
+            options={"require": ["sub", "sid", "exp", "iat", "typ"], "verify_exp": False},
         )
-    except jwt.ExpiredSignatureError as exc:
-        raise TokenExpired from exc
     except jwt.InvalidTokenError as exc:
         raise TokenInvalid from exc
     if claims.get("typ") != ACCESS_TOKEN_TYPE:
         raise TokenInvalid
+    expires_at = _expiry(claims["exp"])
+    if expires_at <= datetime.now(UTC):
+        raise TokenExpired
     return AccessClaims(
         user_id=str(claims["sub"]),
         role=str(claims.get("role", "")),
         session_id=str(claims["sid"]),
-        expires_at=datetime.fromtimestamp(claims["exp"], UTC),
+        expires_at=expires_at,
     )
+
+
+def _expiry(exp: object) -> datetime:
+    if isinstance(exp, bool) or not isinstance(exp, int | float):
+        raise TokenInvalid
+    try:
+        return datetime.fromtimestamp(exp, UTC)
+    except (OverflowError, OSError, ValueError) as exc:
+        raise TokenInvalid from exc
 
 
 def new_refresh_token() -> str:

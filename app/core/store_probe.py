@@ -127,7 +127,10 @@ def _driver_classes() -> tuple[list[type], list[type]]:
     import mongomock_motor
     from motor import motor_asyncio
 
-    collections = [motor_asyncio.AsyncIOMotorCollection, mongomock_motor.AsyncMongoMockCollection]
+    collections: list[type] = [
+        motor_asyncio.AsyncIOMotorCollection,
+        mongomock_motor.AsyncMongoMockCollection,
+    ]
     cursors = [
         motor_asyncio.AsyncIOMotorCursor,
         motor_asyncio.AsyncIOMotorCommandCursor,

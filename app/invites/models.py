@@ -26,10 +26,16 @@ def pending_key(pool_id: PydanticObjectId, technician_id: PydanticObjectId) -> s
     return f"{pool_id}:{technician_id}"
 
 
+def pending_email_key(pool_id: PydanticObjectId, email: str) -> str:
+    """The pending key of an invite to an address with no account yet (until it attaches)."""
+    return f"{pool_id}:email:{email}"
+
+
 class Invite(Document):
     pool_id: PydanticObjectId
     owner_id: PydanticObjectId
-    technician_id: PydanticObjectId
+    # None while the invited address has no technician account (it attaches on registration).
+    technician_id: PydanticObjectId | None = None
     technician_email: str
     status: InviteStatus = InviteStatus.PENDING
     message: str | None = None
@@ -53,6 +59,10 @@ class Invite(Document):
             IndexModel(
                 [("technician_id", ASCENDING), ("status", ASCENDING), ("created_at", DESCENDING)],
                 name="technician_status_created",
+            ),
+            # Attaching an address's pending invites when its technician account appears.
+            IndexModel(
+                [("technician_email", ASCENDING), ("status", ASCENDING)], name="email_status"
             ),
         ]
 

@@ -1,5 +1,6 @@
 """Invite endpoints: pool-scoped and admin creation, listings, and the technician's answer."""
 
+from functools import partial
 from typing import Annotated
 
 from beanie import PydanticObjectId
@@ -7,9 +8,9 @@ from fastapi import APIRouter, Path, Query, Response
 
 from app.auth.dependencies import AdminUser, CurrentUser
 from app.core.errors import problem_responses
-from app.core.pagination import Pagination, paginate
+from app.core.pagination import Pagination, paginate_presented
 from app.core.schemas import Page
-from app.invites import service
+from app.invites import presenters, service
 from app.invites.dependencies import AnswerableInvite, ManagedInvite, VisibleInvite
 from app.invites.models import Invite, InviteStatus
 from app.invites.schemas import InviteCreate, InviteOut, InviteUpdate, PoolInviteCreate
@@ -22,8 +23,8 @@ TechnicianIdPath = Annotated[PydanticObjectId, Path(alias="technicianId")]
 CREATE_PROBLEMS = problem_responses(400, 401, 403, 404, 409, 422)
 
 
-def _out(invite: Invite) -> InviteOut:
-    return InviteOut.at(invite, utcnow())
+async def _out(invite: Invite) -> InviteOut:
+    return await presenters.invite_out(invite, utcnow())
 
 
 @router.post(
@@ -40,13 +41,13 @@ async def create_pool_invite(
 ) -> InviteOut:
     """Invite a technician by email to the pool (pool manage)."""
     invite = await service.create_for_pool(pool=pool, data=data, owner_id=owner_id, actor=actor)
-    return _out(invite)
+    return await _out(invite)
 
 
 @router.post("/invites", status_code=201, response_model=InviteOut, responses=CREATE_PROBLEMS)
 async def create_invite(data: InviteCreate, actor: AdminUser) -> InviteOut:
     """Invite a technician by id to any pool (admin)."""
-    return _out(await service.create(data=data, actor=actor))
+    return await _out(await service.create(data=data, actor=actor))
 
 
 @router.get("/invites", response_model=Page[InviteOut], responses=problem_responses(401, 422))
@@ -59,7 +60,7 @@ async def list_invites(
     """Invites the caller may see (admin all, owner their pools', technician their own)."""
     now = utcnow()
     query = service.list_(viewer=viewer, now=now, status=status, pool_id=pool_id)
-    return await paginate(query, page, lambda invite: InviteOut.at(invite, now))
+    return await paginate_presented(query, page, partial(presenters.invites_out, now=now))
 
 
 @router.get(
@@ -78,7 +79,7 @@ async def list_technician_invites(
     query = await service.list_for_technician(
         technician_id=technician_id, viewer=viewer, now=now, status=status
     )
-    return await paginate(query, page, lambda invite: InviteOut.at(invite, now))
+    return await paginate_presented(query, page, partial(presenters.invites_out, now=now))
 
 
 @router.get(
@@ -94,7 +95,7 @@ async def list_technician_pending_invites(
     query = await service.list_for_technician(
         technician_id=technician_id, viewer=viewer, now=now, status=InviteStatus.PENDING
     )
-    return await paginate(query, page, lambda invite: InviteOut.at(invite, now))
+    return await paginate_presented(query, page, partial(presenters.invites_out, now=now))
 
 
 @router.get(
@@ -102,7 +103,7 @@ async def list_technician_pending_invites(
 )
 async def read_invite(invite: VisibleInvite) -> InviteOut:
     """One invite (admin, the pool's owner, the invited technician)."""
-    return _out(invite)
+    return await _out(invite)
 
 
 @router.patch(
@@ -112,7 +113,7 @@ async def read_invite(invite: VisibleInvite) -> InviteOut:
 )
 async def update_invite(invite: ManagedInvite, data: InviteUpdate, actor: CurrentUser) -> InviteOut:
     """Change the message, or cancel a pending invite (admin, the pool's owner)."""
-    return _out(await service.update(invite=invite, data=data, actor=actor))
+    return await _out(await service.update(invite=invite, data=data, actor=actor))
 
 
 @router.delete(
@@ -134,7 +135,7 @@ async def delete_invite(invite: ManagedInvite, actor: CurrentUser) -> Response:
 )
 async def accept_invite(invite: AnswerableInvite, actor: CurrentUser) -> InviteOut:
     """Accept a pending invite: the technician joins the pool (the technician, admin)."""
-    return _out(await service.accept(invite=invite, actor=actor))
+    return await _out(await service.accept(invite=invite, actor=actor))
 
 
 @router.post(
@@ -144,4 +145,4 @@ async def accept_invite(invite: AnswerableInvite, actor: CurrentUser) -> InviteO
 )
 async def decline_invite(invite: AnswerableInvite, actor: CurrentUser) -> InviteOut:
     """Decline a pending invite (the technician, admin)."""
-    return _out(await service.decline(invite=invite, actor=actor))
+    return await _out(await service.decline(invite=invite, actor=actor))

@@ -12,8 +12,9 @@ from app.audit import service as audit_service
 from app.core.errors import Forbidden
 from app.core.queries import all_of, newest_first
 from app.invites.exceptions import InviteAlreadyPending, InviteNotFound, InviteNotPending
-from app.invites.models import Invite, InviteStatus, pending_key
+from app.invites.models import Invite, InviteStatus, pending_email_key, pending_key
 from app.invites.schemas import InviteCreate, InviteUpdate, PoolInviteCreate
+from app.notifications import emit
 from app.pools import service as pools_service
 from app.pools.exceptions import PoolNotFound, TechnicianAlreadyAssigned
 from app.pools.models import Pool
@@ -33,9 +34,20 @@ def _ensure_invitable(*, pool: Pool, technician: User) -> None:
         raise TechnicianAlreadyAssigned
 
 
-async def _insert(*, pool: Pool, technician: User, message: str | None, actor: User) -> Invite:
-    _ensure_invitable(pool=pool, technician=technician)
-    key = pending_key(pool.id, technician.id)
+async def _insert(
+    *,
+    pool: Pool,
+    technician: User | None,
+    email: str,
+    message: str | None,
+    actor: User,
+) -> Invite:
+    """Store a pending invite (to a technician, or to an address with no account yet)."""
+    if technician is not None:
+        _ensure_invitable(pool=pool, technician=technician)
+        key = pending_key(pool.id, technician.id)
+    else:
+        key = pending_email_key(pool.id, email)
     now = utcnow()
     # A lapsed invite still holds the key; settle it as expired so a new invite can take it.
     await Invite.get_motor_collection().update_many(
@@ -45,8 +57,8 @@ async def _insert(*, pool: Pool, technician: User, message: str | None, actor: U
     invite = Invite(
         pool_id=pool.id,
         owner_id=pool.owner_id,
-        technician_id=technician.id,
-        technician_email=technician.email,
+        technician_id=technician.id if technician else None,
+        technician_email=email,
         message=message,
         pending_key=key,
     )
@@ -62,26 +74,83 @@ async def _insert(*, pool: Pool, technician: User, message: str | None, actor: U
         pool_id=pool.id,
         changes=["technicianId", "message"],
     )
+    await emit.invite_created(invite=invite, pool=pool, actor=actor, technician=technician)
     return invite
 
 
 async def create_for_pool(
     *, pool: Pool, data: PoolInviteCreate, owner_id: PydanticObjectId | None, actor: User
 ) -> Invite:
-    """Invite a technician by email to a pool the caller manages."""
+    """Invite by email to a pool the caller manages; an address with no account is invited too.
+
+    The answer is the same 201 whether or not the address has an account, so the route tells
+    nobody which emails are registered; `technicianId` stays null until one registers.
+    """
     if owner_id is not None and owner_id != pool.owner_id:
         raise Forbidden("`ownerId` does not match the pool's owner.")
     technician = await users_service.get_by_email(email=data.technician_email)
-    if technician is None:
-        raise UserNotFound("No user has this email address.")
-    return await _insert(pool=pool, technician=technician, message=data.message, actor=actor)
+    if technician is not None and (
+        technician.status is UserStatus.DELETED or technician.role is not Role.TECHNICIAN
+    ):
+        raise UserNotTechnician
+    return await _insert(
+        pool=pool,
+        technician=technician,
+        email=technician.email if technician else data.technician_email.strip().lower(),
+        message=data.message,
+        actor=actor,
+    )
 
 
 async def create(*, data: InviteCreate, actor: User) -> Invite:
     """Invite a technician by id to any pool (admin)."""
     pool = await pools_service.get(pool_id=data.pool_id)
     technician = await users_service.get(user_id=data.technician_id)
-    return await _insert(pool=pool, technician=technician, message=data.message, actor=actor)
+    return await _insert(
+        pool=pool,
+        technician=technician,
+        email=technician.email,
+        message=data.message,
+        actor=actor,
+    )
+
+
+async def attach_to_technician(*, technician: User) -> int:
+    """A technician account now has the address: its live pending invites become theirs."""
+    if technician.role is not Role.TECHNICIAN or technician.status is UserStatus.DELETED:
+        return 0
+    collection = Invite.get_motor_collection()
+    waiting = await collection.find(
+        {
+            "technician_email": technician.email,
+            "status": InviteStatus.PENDING.value,
+            "technician_id": None,
+            "expires_at": {"$gt": utcnow()},
+        },
+        {"pool_id": 1},
+    ).to_list(length=None)
+    attached = 0
+    for raw in waiting:
+        condition = {"_id": raw["_id"], "technician_id": None, "status": InviteStatus.PENDING.value}
+        try:
+            result = await collection.update_one(
+                condition,
+                {
+                    "$set": {
+                        "technician_id": technician.id,
+                        "pending_key": pending_key(raw["pool_id"], technician.id),
+                    }
+                },
+            )
+        except DuplicateKeyError:
+            # They already hold a pending invite to that pool: this one is redundant.
+            await collection.update_one(
+                condition,
+                {"$set": {"status": InviteStatus.CANCELLED.value}, "$unset": {"pending_key": ""}},
+            )
+            continue
+        attached += result.modified_count
+    return attached
 
 
 def _status_filter(status: InviteStatus, now: datetime) -> dict[str, object]:
@@ -220,6 +289,8 @@ async def accept(*, invite: Invite, actor: User) -> Invite:
     now = utcnow()
     if invite.effective_status(now) is not InviteStatus.PENDING:
         raise InviteNotPending
+    if invite.technician_id is None:
+        raise InviteNotPending("The invited address has no technician account yet.")
     pool = await Pool.get(invite.pool_id)
     if pool is None:
         raise PoolNotFound
@@ -237,6 +308,7 @@ async def accept(*, invite: Invite, actor: User) -> Invite:
         pool_id=invite.pool_id,
         changes=["status", "respondedAt"],
     )
+    await emit.invite_accepted(invite=accepted, pool=pool, actor=actor)
     return accepted
 
 
@@ -253,6 +325,9 @@ async def decline(*, invite: Invite, actor: User) -> Invite:
         pool_id=invite.pool_id,
         changes=["status", "respondedAt"],
     )
+    pool = await Pool.get(invite.pool_id)
+    if pool is not None:
+        await emit.invite_declined(invite=declined, pool=pool, actor=actor)
     return declined
 
 
@@ -263,9 +338,10 @@ async def follow_pool_owner(*, pool_id: PydanticObjectId, owner_id: PydanticObje
     )
 
 
-async def delete_for_pool(*, pool_id: PydanticObjectId) -> None:
-    """Cascade step: a deleted pool's invites go with it."""
-    await Invite.get_motor_collection().delete_many({"pool_id": pool_id})
+async def delete_for_pool(*, pool_id: PydanticObjectId) -> int:
+    """Cascade step: a deleted pool's invites go with it; how many."""
+    result = await Invite.get_motor_collection().delete_many({"pool_id": pool_id})
+    return result.deleted_count
 
 
 async def cancel_pending_for_technician(*, technician_id: PydanticObjectId) -> None:

@@ -1,9 +1,15 @@
 """Turning messages into responses, with their photos fetched once per page."""
 
+import json
+
+from beanie import PydanticObjectId
+from fastapi import Request
+
 from app.messaging import service
 from app.messaging.models import Message
 from app.messaging.schemas import MessageOut
-from app.photos.dependencies import PhotoPresenter
+from app.photos.dependencies import PhotoPresenter, presenter_for
+from app.users.models import User
 
 
 async def messages_out(messages: list[Message], presenter: PhotoPresenter) -> list[MessageOut]:
@@ -20,3 +26,11 @@ async def messages_out(messages: list[Message], presenter: PhotoPresenter) -> li
 async def message_out(message: Message, presenter: PhotoPresenter) -> MessageOut:
     """One message with its photos."""
     return (await messages_out([message], presenter))[0]
+
+
+async def present_replayed_message(request: Request, kept_body: bytes, caller: User) -> bytes:
+    """A replayed photo attachment answers the message as it is now, with fresh photo URLs."""
+    message_id = PydanticObjectId(json.loads(kept_body)["id"])
+    message = await service.get_message(message_id=message_id, user=caller)
+    out = await message_out(message, await presenter_for(request))
+    return out.model_dump_json(by_alias=True).encode()

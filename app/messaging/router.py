@@ -7,6 +7,7 @@ from fastapi import APIRouter, File, UploadFile
 from app.auth.dependencies import CurrentUser
 from app.core.dependencies import SettingsDep, StorageDep
 from app.core.errors import problem_responses
+from app.core.idempotency.dependencies import refresh_replay_with
 from app.core.pagination import Pagination, paginate, paginate_presented
 from app.core.schemas import Page
 from app.messaging import presenters, service
@@ -105,7 +106,8 @@ async def post_message(
     found: AccessibleThread, data: MessageCreate, actor: CurrentUser
 ) -> MessageOut:
     """Post to a thread (pool access); a closed thread refuses (409 `thread_closed`)."""
-    message = await service.post_message(thread=found[0], data=data, actor=actor)
+    thread, pool = found
+    message = await service.post_message(thread=thread, data=data, actor=actor, pool=pool)
     return MessageOut.model_validate({**message.model_dump(), "photos": []})
 
 
@@ -137,8 +139,9 @@ async def edit_message(
     "/threads/{threadId}/messages/{messageId}/photos",
     status_code=201,
     response_model=MessageOut,
-    responses=problem_responses(401, 404, 413, 415, 422),
+    responses=problem_responses(401, 404, 409, 413, 415, 422),
 )
+@refresh_replay_with(presenters.present_replayed_message)
 async def upload_message_photo(
     found: AccessibleThread,
     message_id: MessageIdPath,

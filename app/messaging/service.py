@@ -18,6 +18,7 @@ from app.messaging.exceptions import (
 )
 from app.messaging.models import Message, MessageType, Thread, ThreadStatus
 from app.messaging.schemas import MessageCreate, MessageUpdate, ThreadCreate, ThreadUpdate
+from app.notifications import emit
 from app.photos import service as photos_service
 from app.photos.models import Photo, PhotoContext
 from app.pools import service as pools_service
@@ -90,6 +91,7 @@ async def create_thread(*, pool: Pool, data: ThreadCreate, actor: User) -> tuple
         pool_id=pool.id,
         changes=["body", "type"],
     )
+    await emit.message_posted(message=message, pool=pool, actor_id=actor.id)
     return thread, message
 
 
@@ -174,7 +176,9 @@ async def _count_into_thread(*, thread_id: PydanticObjectId, message: Message) -
     raise ThreadBusy
 
 
-async def post_message(*, thread: Thread, data: MessageCreate, actor: User) -> Message:
+async def post_message(
+    *, thread: Thread, data: MessageCreate, actor: User, pool: Pool | None = None
+) -> Message:
     """Post to a thread: replies stay in it, closed threads refuse, counters move atomically."""
     if data.reply_to_message_id is not None:
         replied = await Message.get(data.reply_to_message_id)
@@ -203,6 +207,9 @@ async def post_message(*, thread: Thread, data: MessageCreate, actor: User) -> M
         pool_id=thread.pool_id,
         changes=data.model_fields_set,
     )
+    pool = pool or await Pool.get(thread.pool_id)  # the caller usually loaded it already
+    if pool is not None:
+        await emit.message_posted(message=message, pool=pool, actor_id=actor.id)
     return message
 
 
@@ -251,10 +258,11 @@ async def edit_message(*, message: Message, data: MessageUpdate, actor: User) ->
     return message
 
 
-async def delete_for_pool(*, pool_id: PydanticObjectId) -> None:
-    """Cascade step: a deleted pool's threads and messages go with it."""
-    await Message.get_motor_collection().delete_many({"pool_id": pool_id})
-    await Thread.get_motor_collection().delete_many({"pool_id": pool_id})
+async def delete_for_pool(*, pool_id: PydanticObjectId) -> tuple[int, int]:
+    """Cascade step: a deleted pool's threads and messages go with it; how many of each."""
+    messages = await Message.get_motor_collection().delete_many({"pool_id": pool_id})
+    threads = await Thread.get_motor_collection().delete_many({"pool_id": pool_id})
+    return threads.deleted_count, messages.deleted_count
 
 
 async def photos_by_message(*, messages: list[Message]) -> dict[PydanticObjectId, list[Photo]]:
@@ -289,4 +297,5 @@ async def attach_photo(
         uploader=actor,
         storage=storage,
         settings=settings,
+        limit=photos_service.MAX_PER_MESSAGE,
     )

@@ -1,7 +1,8 @@
 """Domain events: the domain services describe what happened; the channels decide who hears of it.
 
-A service calls one small function per event (`alert_raised(...)`, `invoice_sent(...)`) which builds
-an `Event` and hands it to `publish`; `publish` fans it out to the in-app feed and the email outbox
+A service calls one small function per event (`emit.alert_raised(...)`, `emit.invoice_sent(...)`
+in `app/notifications/emit.py`) which builds an `Event` and hands it to `publish`; `publish` fans
+it out to the in-app feed and the email outbox
 (people) and to the webhook deliveries (integrators). A new domain adds an event without touching
 the channels.
 """
@@ -45,3 +46,26 @@ class Event:
     # The resource as the API shows it (JSON-ready, camelCase): the webhook payload's `data`.
     data: dict[str, Any]
     occurred_at: datetime = field(default_factory=utcnow)
+    # The pool's name, for the email's subject (`[Poolia] <pool>: <title>`).
+    pool_name: str | None = None
+    # Labelled lines of the email (the readings of a visit report).
+    details: tuple[tuple[str, str], ...] = ()
+    # A page of the SPA about the event (a path joined to FRONTEND_URL), and its button label.
+    link_path: str | None = None
+    link_label: str | None = None
+    # Addresses without an account (an invite to a new technician): email only, with their link.
+    guest_emails: tuple[str, ...] = ()
+    guest_link_path: str | None = None
+
+
+# Which email preference (`NotificationPreferences.email`) lets an event through by email.
+EMAIL_PREFERENCE: dict[EventType, str] = {
+    EventType.ALERT_RAISED: "alerts",
+    EventType.INVITE_CREATED: "invites",
+    EventType.INVITE_ACCEPTED: "invites",
+    EventType.INVITE_DECLINED: "invites",
+    EventType.VISIT_COMPLETED: "visit_reports",
+    EventType.MESSAGE_POSTED: "messages",
+    EventType.INVOICE_SENT: "billing",
+    EventType.PAYMENT_RECEIVED: "billing",
+}

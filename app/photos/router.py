@@ -8,8 +8,14 @@ from fastapi.responses import StreamingResponse
 from app.auth.dependencies import CurrentUser
 from app.core.dependencies import SettingsDep, StorageDep
 from app.core.errors import problem_responses
+from app.core.idempotency.dependencies import refresh_replay_with
 from app.photos import service
-from app.photos.dependencies import PhotoPresenterDep, ReadablePhoto, VisiblePhoto
+from app.photos.dependencies import (
+    PhotoPresenterDep,
+    ReadablePhoto,
+    VisiblePhoto,
+    present_replayed_photo,
+)
 from app.photos.models import PhotoContext
 from app.photos.schemas import PhotoOut
 from app.pools.dependencies import AccessiblePool, ManagedPool
@@ -33,6 +39,7 @@ IMAGE_CONTENT = {
     response_model=PhotoOut,
     responses=problem_responses(401, 403, 404, 413, 415, 422),
 )
+@refresh_replay_with(present_replayed_photo)
 async def upload_profile_photo(
     user: EditableUser,
     file: ImageUpload,
@@ -72,6 +79,7 @@ async def read_profile_photo(user: VisibleUser, presenter: PhotoPresenterDep) ->
     response_model=PhotoOut,
     responses=problem_responses(401, 403, 404, 413, 415, 422),
 )
+@refresh_replay_with(present_replayed_photo)
 async def upload_pool_photo(
     pool: ManagedPool,
     file: ImageUpload,
@@ -107,6 +115,7 @@ async def read_pool_photo(pool: AccessiblePool, presenter: PhotoPresenterDep) ->
     response_model=PhotoOut,
     responses=problem_responses(401, 404, 413, 415, 422),
 )
+@refresh_replay_with(present_replayed_photo)
 async def upload_visit_photo(
     found: AccessibleVisit,
     file: ImageUpload,
@@ -149,15 +158,16 @@ async def list_visit_photos(found: AccessibleVisit, presenter: PhotoPresenterDep
         **problem_responses(401, 403, 404, 422),
     },
 )
-async def read_photo_content(photo: ReadablePhoto, storage: StorageDep) -> StreamingResponse:
+async def read_photo_content(access: ReadablePhoto, storage: StorageDep) -> StreamingResponse:
     """A photo's bytes (a valid signed link, or anyone who may see the photo)."""
+    photo = access.photo
     chunks = await service.open_content(photo=photo, storage=storage)
     return StreamingResponse(
         chunks,
         media_type=photo.content_type,
         headers={
             "Content-Length": str(photo.size_bytes),
-            "Cache-Control": "private, max-age=300",
+            "Cache-Control": f"private, max-age={access.max_age_seconds}",
             "X-Content-Type-Options": "nosniff",
         },
     )

@@ -15,21 +15,28 @@ from fastapi import UploadFile
 
 from app.audit import service as audit_service
 from app.core.config import Settings
-from app.core.errors import Forbidden
+from app.core.errors import Forbidden, NotFound
 from app.core.storage import BlobNotFound, BlobStorage, ReadUrl
+from app.messaging.exceptions import MessageNotFound
+from app.messaging.models import Message
 from app.photos import links
-from app.photos.exceptions import PhotoNotFound
+from app.photos.exceptions import PhotoLimitReached, PhotoNotFound
 from app.photos.models import CONTEXT_ID_FIELD, Photo, PhotoContext
 from app.photos.schemas import PhotoOut
 from app.photos.upload import clean_image, read_upload, sanitize_file_name
 from app.pools import service as pools_service
+from app.pools.exceptions import PoolNotFound
 from app.pools.models import Pool
 from app.users import service as users_service
-from app.users.models import Role, User
+from app.users.exceptions import UserNotFound
+from app.users.models import Role, User, UserStatus
+from app.visits.exceptions import VisitNotFound
+from app.visits.models import Visit
 
 logger = logging.getLogger(__name__)
 
 MAX_LISTED = 100
+MAX_PER_MESSAGE = 10
 POOL_CONTEXTS = frozenset({PhotoContext.POOL, PhotoContext.VISIT, PhotoContext.MESSAGE})
 
 
@@ -49,9 +56,17 @@ async def store_photo(
     storage: BlobStorage,
     settings: Settings,
     replace_existing: bool = False,
+    limit: int | None = None,
 ) -> Photo:
     """Check and clean an upload, write the blob, then the metadata (the blob is removed if the
-    metadata write fails); with `replace_existing`, older photos of the context then go."""
+    metadata write fails); with `replace_existing`, older photos of the context then go.
+
+    With `limit`, the context holds at most that many photos (409 `photo_limit_reached`).
+    """
+    field = CONTEXT_ID_FIELD[context]
+    same_context = {"context": context, field: context_id}
+    if limit is not None and await Photo.find(same_context).count() >= limit:
+        raise PhotoLimitReached
     image = await clean_image(await read_upload(upload, max_bytes=settings.max_upload_bytes))
     ids = {"pool_id": pool_id, CONTEXT_ID_FIELD[context]: context_id}
     photo = Photo(
@@ -73,8 +88,16 @@ async def store_photo(
     except BaseException:
         await _delete_blob(storage=storage, blob_name=photo.blob_name)
         raise
-    if replace_existing:
-        await _delete_older(photo=photo, storage=storage)
+    # Checked once the metadata is in, so a deletion of the parent or a concurrent upload that
+    # ran meanwhile is seen: either this upload is undone, or the other side sees this photo.
+    refusal: Exception | None = None
+    if not await parent_exists(context=context, context_id=context_id):
+        refusal = _PARENT_NOT_FOUND[context]()
+    elif limit is not None and await Photo.find(same_context).count() > limit:
+        refusal = PhotoLimitReached()
+    if refusal is not None:
+        await _delete_all(photos=[photo], storage=storage)
+        raise refusal
     await audit_service.record(
         actor=uploader,
         action="photo.create",
@@ -82,16 +105,45 @@ async def store_photo(
         resource_id=photo.id,
         pool_id=photo.pool_id,
     )
+    if replace_existing:
+        await _delete_older(photo=photo, storage=storage, actor=uploader)
     return photo
 
 
-async def _delete_older(*, photo: Photo, storage: BlobStorage) -> None:
+_PARENT_NOT_FOUND: dict[PhotoContext, type[NotFound]] = {
+    PhotoContext.USER_PROFILE: UserNotFound,
+    PhotoContext.POOL: PoolNotFound,
+    PhotoContext.VISIT: VisitNotFound,
+    PhotoContext.MESSAGE: MessageNotFound,
+}
+
+
+async def parent_exists(*, context: PhotoContext, context_id: PydanticObjectId) -> bool:
+    """Whether the user (not deleted), pool, visit or message a photo belongs to still exists."""
+    if context is PhotoContext.USER_PROFILE:
+        user = await User.get(context_id)
+        return user is not None and user.status is not UserStatus.DELETED
+    document = {PhotoContext.POOL: Pool, PhotoContext.VISIT: Visit, PhotoContext.MESSAGE: Message}
+    return await document[context].find_one({"_id": context_id}) is not None
+
+
+async def _delete_older(*, photo: Photo, storage: BlobStorage, actor: User) -> None:
+    """The photos this one replaces go, each with its `photo.delete` audit event."""
     # Only photos older than this one: of two racing replacements, the later one stays.
     field = CONTEXT_ID_FIELD[photo.context]
     older = await Photo.find(
         {"context": photo.context, field: photo.context_id, "_id": {"$lt": photo.id}}
     ).to_list()
     await _delete_all(photos=older, storage=storage)
+    for replaced in older:
+        await audit_service.record(
+            actor=actor,
+            action="photo.delete",
+            resource_type="photo",
+            resource_id=replaced.id,
+            pool_id=replaced.pool_id,
+            details={"replacedBy": str(photo.id)},
+        )
 
 
 async def _delete_all(*, photos: list[Photo], storage: BlobStorage) -> None:

@@ -5,25 +5,36 @@ import asyncio
 import logging
 import re
 import unicodedata
+import weakref
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from io import BytesIO
+from typing import TypeVar
 
 from fastapi import UploadFile
-from PIL import Image, ImageOps, ImageSequence
+from PIL import Image, ImageCms, ImageOps, ImageSequence
 
 from app.core.errors import PayloadTooLarge, UnsupportedMediaType
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 CHUNK_BYTES = 64 * 1024
 # 40 megapixels covers every phone camera's default output; past that (or its sum over the
 # frames of an animation) decoding would cost hundreds of MiB, so the upload is refused.
 MAX_PIXELS = 40_000_000
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+MAX_FRAMES = 100
+# Across all requests of a process, at most this many pixels are being decoded at once: six
+# concurrent 40 MP uploads decode three at a time, so memory stays bounded whatever the traffic.
+MAX_PIXELS_DECODING = 120_000_000
+_SRGB = ImageCms.createProfile("sRGB")
 MAX_FILE_NAME_CHARS = 120
 JPEG_QUALITY = 90
 # The only `Image.info` entries carried into the re-encoded file: colour and animation data.
-_KEPT_INFO = frozenset({"icc_profile", "transparency", "duration", "loop", "background"})
+# ICC profiles are not kept: the pixels are converted to sRGB and the profile dropped.
+_KEPT_INFO = frozenset({"transparency", "duration", "loop", "background"})
 _UNSAFE_FILE_NAME_CHARS = re.compile(r"[^A-Za-z0-9._ ()+-]+")
 
 
@@ -74,27 +85,60 @@ def detect_format(data: bytes) -> ImageFormat:
     raise UnsupportedMediaType
 
 
+class DecodingBudget:
+    """Pixels being decoded at once, bounded: a request waits until its image fits."""
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self.in_use = 0
+        self._changed = asyncio.Condition()
+
+    @asynccontextmanager
+    async def reserve(self, pixels: int) -> AsyncIterator[None]:
+        """Hold `pixels` of the budget while decoding; waits for room first."""
+        pixels = min(pixels, self.capacity)
+        async with self._changed:
+            await self._changed.wait_for(lambda: self.in_use + pixels <= self.capacity)
+            self.in_use += pixels
+        try:
+            yield
+        finally:
+            async with self._changed:
+                self.in_use -= pixels
+                self._changed.notify_all()
+
+
+# One budget per event loop (asyncio primitives belong to one loop): per process in production.
+_budgets: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, DecodingBudget]" = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def decoding_budget() -> DecodingBudget:
+    """The running loop's decoding budget."""
+    loop = asyncio.get_running_loop()
+    if loop not in _budgets:
+        _budgets[loop] = DecodingBudget(MAX_PIXELS_DECODING)
+    return _budgets[loop]
+
+
 async def clean_image(data: bytes) -> CleanImage:
-    """Check the bytes are an accepted image and re-encode them without metadata (in a thread)."""
+    """Check the bytes are an accepted image and re-encode them without metadata (in a thread).
+
+    The header is read first (no pixel decoded) to refuse oversized images and to reserve the
+    image's pixels in the decoding budget before decoding them.
+    """
     image_format = detect_format(data)
-    return await asyncio.to_thread(_reencode, data, image_format)
+    pixels = await asyncio.to_thread(_guarded, _measure, data, image_format)
+    async with decoding_budget().reserve(pixels):
+        return await asyncio.to_thread(_guarded, _reencode, data, image_format)
 
 
-def _reencode(data: bytes, image_format: ImageFormat) -> CleanImage:
-    formats = [image_format.pillow_name]
+def _guarded(work: Callable[[bytes, ImageFormat], T], data: bytes, image_format: ImageFormat) -> T:
     try:
-        with Image.open(BytesIO(data), formats=formats) as probe:
-            probe.verify()
-        with Image.open(BytesIO(data), formats=formats) as image:
-            # Checked from the header, before any pixel is decoded.
-            frame_count = getattr(image, "n_frames", 1)
-            if image.width * image.height * frame_count > MAX_PIXELS:
-                raise Image.DecompressionBombError("too many pixels over all frames")
-            if frame_count > 1:
-                return _encode_animation(image, image_format)
-            image.load()
-            # exif_transpose returns a new image (rotated, or a copy), safe to strip.
-            return _encode_still(ImageOps.exif_transpose(image), image_format)
+        return work(data, image_format)
+    except UnsupportedMediaType:
+        raise
     except Image.DecompressionBombError as exc:
         raise UnsupportedMediaType("The image has too many pixels.") from exc
     except Exception as exc:
@@ -102,6 +146,52 @@ def _reencode(data: bytes, image_format: ImageFormat) -> CleanImage:
         # corrupt or oversized image, never a server fault.
         logger.info("image refused", extra={"reason": repr(exc)[:200]})
         raise UnsupportedMediaType("The image is empty, truncated or corrupt.") from exc
+
+
+def _measure(data: bytes, image_format: ImageFormat) -> int:
+    """Pixels over all frames, from the headers; 415 past 40 MP or 100 frames."""
+    formats = [image_format.pillow_name]
+    with Image.open(BytesIO(data), formats=formats) as probe:
+        probe.verify()
+    with Image.open(BytesIO(data), formats=formats) as image:
+        frame_count = getattr(image, "n_frames", 1)
+        if frame_count > MAX_FRAMES:
+            raise UnsupportedMediaType(f"The image has more than {MAX_FRAMES} frames.")
+        pixels = image.width * image.height * frame_count
+    if pixels > MAX_PIXELS:
+        raise UnsupportedMediaType("The image has too many pixels.")
+    return pixels
+
+
+def _reencode(data: bytes, image_format: ImageFormat) -> CleanImage:
+    with Image.open(BytesIO(data), formats=[image_format.pillow_name]) as opened:
+        if getattr(opened, "n_frames", 1) > 1:
+            return _encode_animation(opened, image_format)
+        opened.load()
+        image = _to_srgb(opened)
+        ImageOps.exif_transpose(image, in_place=True)
+        return _encode_still(image, image_format)
+
+
+def _to_srgb(image: Image.Image) -> Image.Image:
+    """Pixels converted from an embedded ICC profile to sRGB (the profile is then dropped)."""
+    icc = image.info.get("icc_profile")
+    if not icc or image.mode not in ("RGB", "RGBA", "L", "LA", "CMYK", "P"):
+        return image
+    try:
+        source = ImageCms.ImageCmsProfile(BytesIO(icc))
+    except (OSError, ImageCms.PyCMSError):
+        return image  # not a usable profile: keep the pixels as they are, drop the bytes
+    if image.mode == "P":
+        image = image.convert("RGBA" if "transparency" in image.info else "RGB")
+    elif image.mode == "LA":
+        image = image.convert("RGBA")
+    output_mode = "RGBA" if image.mode == "RGBA" else "RGB"
+    try:
+        converted = ImageCms.profileToProfile(image, source, _SRGB, outputMode=output_mode)
+    except ImageCms.PyCMSError:
+        return image
+    return converted if converted is not None else image
 
 
 def _drop_metadata(image: Image.Image) -> Image.Image:
@@ -112,8 +202,6 @@ def _drop_metadata(image: Image.Image) -> Image.Image:
 def _encode_still(image: Image.Image, image_format: ImageFormat) -> CleanImage:
     clean = _drop_metadata(image)
     options: dict[str, object] = {}
-    if "icc_profile" in clean.info:
-        options["icc_profile"] = clean.info["icc_profile"]
     if image_format is JPEG:
         if clean.mode not in ("L", "RGB", "CMYK"):
             clean = clean.convert("RGB")

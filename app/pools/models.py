@@ -27,6 +27,8 @@ class Pool(Document):
     pool_type: PoolType = PoolType.CHLORINE
     indoor: bool = False
     notes: str | None = None
+    # IANA zone name; service plans place their visits in it.
+    timezone: str = "UTC"
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     # Internal pointer to the newest reading, kept by the readings domain so the dashboard

@@ -6,7 +6,7 @@ from beanie import PydanticObjectId
 from fastapi import APIRouter, Path, Query, Response
 
 from app.auth.dependencies import CurrentUser
-from app.core.dependencies import StorageDep
+from app.core.dependencies import SettingsDep, StorageDep
 from app.core.errors import problem_responses
 from app.core.pagination import Pagination, paginate
 from app.core.schemas import Page
@@ -79,9 +79,12 @@ async def read_pool(pool: AccessiblePool) -> PoolOut:
 @router.patch(
     "/{poolId}", response_model=PoolOut, responses=problem_responses(400, 401, 403, 404, 422)
 )
-async def update_pool(pool: ManagedPool, data: PoolUpdate, actor: CurrentUser) -> PoolOut:
+async def update_pool(
+    pool: ManagedPool, data: PoolUpdate, actor: CurrentUser, settings: SettingsDep
+) -> PoolOut:
     """Change a pool (pool manage); changing `ownerId` is admin-only."""
-    return PoolOut.model_validate(await service.update(pool=pool, data=data, actor=actor))
+    updated = await service.update(pool=pool, data=data, actor=actor, settings=settings)
+    return PoolOut.model_validate(updated)
 
 
 @router.delete(

@@ -1,12 +1,14 @@
 """The rules of the pools domain: who may see and manage a pool, and pool changes."""
 
 import re
+from collections.abc import Iterable
 
 from beanie import PydanticObjectId
 from beanie.odm.queries.find import FindMany
 from pydantic import BaseModel, Field
 
 from app.audit import service as audit_service
+from app.core.config import Settings
 from app.core.errors import Forbidden, InvalidInput
 from app.core.queries import all_of, newest_first
 from app.pools.exceptions import OwnerHasPools, PoolNotFound, TechnicianNotAssigned
@@ -22,8 +24,12 @@ class _IdOnly(BaseModel):
 
 
 def has_access(*, user: User, pool: Pool) -> bool:
-    """Pool access: admin, the pool's owner, or a technician assigned to it."""
-    return user.role is Role.ADMIN or pool.owner_id == user.id or user.id in pool.technician_ids
+    """Pool access: admin, the pool's owner, or an assigned user whose role is now technician."""
+    return (
+        user.role is Role.ADMIN
+        or pool.owner_id == user.id
+        or (user.role is Role.TECHNICIAN and user.id in pool.technician_ids)
+    )
 
 
 def can_manage(*, user: User, pool: Pool) -> bool:
@@ -60,6 +66,12 @@ async def get(*, pool_id: PydanticObjectId) -> Pool:
     if pool is None:
         raise PoolNotFound
     return pool
+
+
+async def get_many(*, pool_ids: Iterable[PydanticObjectId]) -> dict[PydanticObjectId, Pool]:
+    """The pools with these ids that exist, by id, in one query."""
+    pools = await Pool.find({"_id": {"$in": list(set(pool_ids))}}).to_list()
+    return {pool.id: pool for pool in pools}
 
 
 async def get_accessible(*, pool_id: PydanticObjectId, user: User) -> Pool:
@@ -135,7 +147,7 @@ def list_(
     return Pool.find(all_of(*conditions)).sort(newest_first("created_at"))
 
 
-async def update(*, pool: Pool, data: PoolUpdate, actor: User) -> Pool:
+async def update(*, pool: Pool, data: PoolUpdate, actor: User, settings: Settings) -> Pool:
     """Apply a partial update; moving a pool to another owner is admin-only."""
     changes = data.changes()
     new_owner_id = changes.get("owner_id")
@@ -145,8 +157,15 @@ async def update(*, pool: Pool, data: PoolUpdate, actor: User) -> Pool:
         await _valid_owner(owner_id=new_owner_id)
     if not changes:
         return pool
+    new_timezone = changes.get("timezone", pool.timezone) != pool.timezone
     changes["updated_at"] = utcnow()
     await pool.set(changes)
+    if new_timezone:
+        from app.plans import service as plans_service  # plans build on pools
+
+        await plans_service.regenerate_for_pool(
+            pool=pool, horizon_days=settings.schedule_horizon_days
+        )
     if new_owner_id is not None:
         from app.invites import service as invites_service
 
@@ -175,6 +194,9 @@ async def remove_technician(*, pool: Pool, technician_id: PydanticObjectId, acto
     )
     if result.modified_count == 0:
         raise TechnicianNotAssigned
+    from app.plans import service as plans_service  # plans build on pools
+
+    await plans_service.deactivate_for_technician(technician_id=technician_id, pool_id=pool.id)
     await audit_service.record(
         actor=actor,
         action="pool.technician_remove",
@@ -226,19 +248,22 @@ async def share_a_pool(*, first: User, second: User) -> bool:
 
 
 async def ensure_user_deletable(*, user: User) -> None:
-    """An owner who still owns pools cannot be deleted."""
+    """An owner who still owns pools cannot be deleted nor change role."""
     if user.role is Role.OWNER and await Pool.find_one({"owner_id": user.id}) is not None:
         raise OwnerHasPools
 
 
-async def detach_deleted_user(*, user: User) -> None:
-    """A deleted technician leaves every pool; their pending invites are cancelled."""
-    if user.role is not Role.TECHNICIAN:
-        return
+async def detach_technician(*, technician_id: PydanticObjectId) -> None:
+    """A technician deleted or given another role leaves every pool; pending invites are cancelled.
+
+    The one place both paths go through, so they cannot drift apart.
+    """
     await Pool.get_motor_collection().update_many(
-        {"technician_ids": user.id},
-        {"$pull": {"technician_ids": user.id}, "$set": {"updated_at": utcnow()}},
+        {"technician_ids": technician_id},
+        {"$pull": {"technician_ids": technician_id}, "$set": {"updated_at": utcnow()}},
     )
     from app.invites import service as invites_service
+    from app.plans import service as plans_service
 
-    await invites_service.cancel_pending_for_technician(technician_id=user.id)
+    await invites_service.cancel_pending_for_technician(technician_id=technician_id)
+    await plans_service.deactivate_for_technician(technician_id=technician_id)

@@ -17,6 +17,7 @@ READING_FIELDS = (
     "cyanuric_acid",
     "calcium_hardness",
     "salt",
+    "tds",
 )
 
 
@@ -29,6 +30,7 @@ class PoolValues(Document):
     cyanuric_acid: float | None = None
     calcium_hardness: float | None = None
     salt: float | None = None
+    tds: float | None = None
     measured_at: datetime = Field(default_factory=utcnow)
     recorded_by: PydanticObjectId
     visit_id: PydanticObjectId | None = None

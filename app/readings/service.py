@@ -44,24 +44,40 @@ async def insert(
 
 
 async def on_recorded(*, pool_values: PoolValues, config: AlertConfig | None = None) -> list[Alert]:
-    """After a reading is stored: move the pool's latest pointer and evaluate its alerts."""
-    await _advance_latest(pool_values)
-    config = config or await alerts_service.get_config(pool_id=pool_values.pool_id)
-    return await alerts_service.evaluate(
-        pool_id=pool_values.pool_id,
-        readings=_readings_of(pool_values),
-        pool_values_id=pool_values.id,
-        config=config,
-    )
+    """After a reading is stored: if it is the pool's latest, point at it and evaluate alerts.
+
+    Alerts follow the latest reading by `measuredAt`: a backfilled older reading changes none.
+    """
+    if not await _advance_latest(pool_values):
+        return []
+    alerts = await _evaluate(pool_values, config=config)
+    # A newer reading may have taken the pointer while this one was being evaluated, its own
+    # evaluation running before ours: evaluate the latest again so the last word is the latest's.
+    pool = await Pool.get(pool_values.pool_id)
+    if pool is not None and pool.latest_values_id not in (None, pool_values.id):
+        await _follow_latest(pool_values.pool_id)
+    return alerts
 
 
 def _readings_of(pool_values: PoolValues) -> dict[str, float | None]:
     return {name: getattr(pool_values, name) for name in READING_FIELDS}
 
 
-async def _advance_latest(pool_values: PoolValues) -> None:
+async def _evaluate(pool_values: PoolValues, *, config: AlertConfig | None = None) -> list[Alert]:
+    config = config or await alerts_service.get_config(pool_id=pool_values.pool_id)
+    return await alerts_service.evaluate(
+        pool_id=pool_values.pool_id,
+        readings=_readings_of(pool_values),
+        pool_values_id=pool_values.id,
+        config=config,
+        actor_id=pool_values.recorded_by,
+    )
+
+
+async def _advance_latest(pool_values: PoolValues) -> bool:
+    """Make the reading the pool's latest unless a newer one is; whether it now is."""
     # Conditional on the stored time, so an older reading arriving late never wins.
-    await Pool.get_motor_collection().update_one(
+    result = await Pool.get_motor_collection().update_one(
         {
             "_id": pool_values.pool_id,
             "$or": [
@@ -76,9 +92,11 @@ async def _advance_latest(pool_values: PoolValues) -> None:
             }
         },
     )
+    return result.matched_count == 1
 
 
-async def _refresh_latest(pool_id: PydanticObjectId) -> None:
+async def _refresh_latest(pool_id: PydanticObjectId) -> PoolValues | None:
+    """Point the pool at its newest reading by `measuredAt` (none left: at nothing); return it."""
     newest = await PoolValues.find({"pool_id": pool_id}).sort(NEWEST_FIRST).first_or_none()
     await Pool.get_motor_collection().update_one(
         {"_id": pool_id},
@@ -89,6 +107,22 @@ async def _refresh_latest(pool_id: PydanticObjectId) -> None:
             }
         },
     )
+    return newest
+
+
+async def _follow_latest(pool_id: PydanticObjectId) -> None:
+    """Re-point the pool at its newest reading and evaluate alerts as if it had just been recorded.
+
+    With no reading left, the pool's open alerts are resolved.
+    """
+    await _evaluate_latest(pool_id, await _refresh_latest(pool_id))
+
+
+async def _evaluate_latest(pool_id: PydanticObjectId, latest: PoolValues | None) -> None:
+    if latest is None:
+        await alerts_service.resolve_open(pool_id=pool_id)
+    else:
+        await _evaluate(latest)
 
 
 async def create(*, data: PoolValuesCreate, actor: User) -> PoolValues:
@@ -144,7 +178,7 @@ async def get_accessible(
 async def update(
     *, pool_values: PoolValues, pool: Pool, data: PoolValuesUpdate, actor: User
 ) -> PoolValues:
-    """Correct readings (admin, the pool's owner, or who recorded them)."""
+    """Correct readings (admin, the pool's owner, or who recorded them); the latest re-evaluates."""
     if not (pools_service.can_manage(user=actor, pool=pool) or actor.id == pool_values.recorded_by):
         raise Forbidden("Only an admin, the pool's owner or the recorder may edit these readings.")
     changes = data.changes()
@@ -156,9 +190,13 @@ async def update(
     }
     if all(value is None for value in merged.values()):
         raise InvalidInput(loc=["body"], msg="At least one reading must remain.")
+    was_latest = pool.latest_values_id == pool_values.id
     await pool_values.set(changes)
-    if "measured_at" in changes:
-        await _refresh_latest(pool.id)
+    if was_latest or "measured_at" in changes:
+        newest = await _refresh_latest(pool.id)
+        # Re-evaluate when the latest changed: its values, or which reading is the latest.
+        if was_latest or (newest is not None and newest.id == pool_values.id):
+            await _evaluate_latest(pool.id, newest)
     await audit_service.record(
         actor=actor,
         action="pool_values.update",
@@ -171,14 +209,14 @@ async def update(
 
 
 async def delete(*, pool_values: PoolValues, pool: Pool, actor: User) -> None:
-    """Delete readings (admin, the pool's owner); visits and alerts stop pointing at them."""
+    """Delete readings (admin, the pool's owner); deleting the latest re-evaluates alerts."""
     if not pools_service.can_manage(user=actor, pool=pool):
         raise Forbidden("Only an admin or the pool's owner may delete readings.")
     await pool_values.delete()
     await visits_service.forget_pool_values(pool_values_id=pool_values.id)
     await alerts_service.forget_pool_values(pool_values_id=pool_values.id)
     if pool.latest_values_id == pool_values.id:
-        await _refresh_latest(pool.id)
+        await _follow_latest(pool.id)
     await audit_service.record(
         actor=actor,
         action="pool_values.delete",
@@ -195,6 +233,7 @@ async def forget_visit(*, visit_id: PydanticObjectId) -> None:
     )
 
 
-async def delete_for_pool(*, pool_id: PydanticObjectId) -> None:
-    """Cascade step: a deleted pool's readings go with it."""
-    await PoolValues.get_motor_collection().delete_many({"pool_id": pool_id})
+async def delete_for_pool(*, pool_id: PydanticObjectId) -> int:
+    """Cascade step: a deleted pool's readings go with it; how many."""
+    result = await PoolValues.get_motor_collection().delete_many({"pool_id": pool_id})
+    return result.deleted_count

@@ -52,7 +52,7 @@ async def read_me(user: CurrentUser) -> UserOut:
 
 
 @router.post(
-    "/me/change-password", response_model=Detail, responses=problem_responses(400, 401, 422)
+    "/me/change-password", response_model=Detail, responses=problem_responses(400, 401, 422, 429)
 )
 async def change_password(
     data: PasswordChange, principal: CurrentPrincipal, settings: SettingsDep

@@ -6,7 +6,7 @@ from beanie import PydanticObjectId
 from pydantic import AfterValidator, BeforeValidator, EmailStr, Field, StringConstraints
 
 from app.core.schemas import ApiInput, ApiOutput, PartialUpdate, UtcDatetime
-from app.users.models import Role, UserStatus
+from app.users.models import Role, User, UserStatus
 
 MAX_PASSWORD_BYTES = 72
 
@@ -52,10 +52,22 @@ class UserOut(ApiOutput):
 
 
 class UserSummary(ApiOutput):
+    """A user embedded in another response; a deleted one shows only `id` and `deleted`."""
+
     id: PydanticObjectId
-    name: str
-    last_name: str
-    email: str
+    name: str | None
+    last_name: str | None
+    email: str | None
+    deleted: bool
+
+    @classmethod
+    def of(cls, user: User) -> "UserSummary":
+        """The one presenter of embedded users: a deleted user's name and email stay hidden."""
+        if user.status is UserStatus.DELETED:
+            return cls(id=user.id, name=None, last_name=None, email=None, deleted=True)
+        return cls(
+            id=user.id, name=user.name, last_name=user.last_name, email=user.email, deleted=False
+        )
 
 
 class UserCreate(ApiInput):

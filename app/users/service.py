@@ -1,6 +1,7 @@
 """The rules of the users domain: creation, visibility, profile changes, passwords, deletion."""
 
 import re
+from collections.abc import Iterable
 
 from beanie import PydanticObjectId
 from beanie.exceptions import RevisionIdWasChanged
@@ -8,7 +9,7 @@ from beanie.odm.queries.find import FindMany
 from pymongo.errors import DuplicateKeyError
 
 from app.audit import service as audit_service
-from app.auth import sessions
+from app.auth import rate_limit, sessions
 from app.core.config import Settings
 from app.core.errors import Forbidden
 from app.core.queries import newest_first
@@ -32,6 +33,12 @@ async def get(*, user_id: PydanticObjectId) -> User:
     if user is None:
         raise UserNotFound
     return user
+
+
+async def get_many(*, user_ids: Iterable[PydanticObjectId]) -> dict[PydanticObjectId, User]:
+    """The users with these ids that exist (any status), by id, in one query."""
+    users = await User.find({"_id": {"$in": list(set(user_ids))}}).to_list()
+    return {user.id: user for user in users}
 
 
 async def get_by_email(*, email: str) -> User | None:
@@ -61,7 +68,17 @@ async def create(*, data: UserCreate, settings: Settings, actor: User | None) ->
         resource_id=user.id,
         changes=data.model_fields_set,
     )
+    await _attach_invites(user)
     return user
+
+
+async def _attach_invites(user: User) -> None:
+    """Invites sent to the address before it had a technician account become the user's."""
+    if user.role is not Role.TECHNICIAN:
+        return
+    from app.invites import service as invites_service  # invites build on users
+
+    await invites_service.attach_to_technician(technician=user)
 
 
 async def can_see(*, viewer: User, target: User) -> bool:
@@ -106,13 +123,18 @@ def list_(
 
 
 async def update(*, user: User, data: UserUpdate, actor: User) -> User:
-    """Apply a partial update; role and status are admin-only."""
+    """Apply a partial update; role and status are admin-only; a role change leaves roles' ties."""
+    from app.pools import service as pools_service  # pools build on users: import at call time
+
     changes = data.changes()
     if actor.role is not Role.ADMIN and ADMIN_ONLY_FIELDS & changes.keys():
         raise Forbidden("Only an admin may change a user's role or status.")
     if not changes:
         return user
-    if changes.get("role") is not None and changes["role"] is not user.role:
+    previous_role = user.role
+    role_changes = changes.get("role") not in (None, previous_role)
+    if role_changes and previous_role is Role.OWNER:
+        await pools_service.ensure_user_deletable(user=user)
         from app.billing import service as billing_service  # billing builds on users
 
         await billing_service.ensure_role_changeable(user=user, new_role=changes["role"])
@@ -126,6 +148,8 @@ async def update(*, user: User, data: UserUpdate, actor: User) -> User:
     # Beanie reports a duplicate key on save as a revision conflict; users carry no revisions.
     except (DuplicateKeyError, RevisionIdWasChanged) as exc:
         raise EmailTaken from exc
+    if role_changes and previous_role is Role.TECHNICIAN:
+        await pools_service.detach_technician(technician_id=user.id)
     await audit_service.record(
         actor=actor,
         action="user.update",
@@ -133,6 +157,8 @@ async def update(*, user: User, data: UserUpdate, actor: User) -> User:
         resource_id=user.id,
         changes=changes,
     )
+    if "email" in changes:
+        await _attach_invites(user)
     return user
 
 
@@ -144,11 +170,16 @@ async def change_password(
     session_id: PydanticObjectId,
     settings: Settings,
 ) -> None:
-    """Replace the caller's password and end every other session of theirs."""
+    """Replace the caller's password and end every other session of theirs.
+
+    A wrong current password counts as a failed login for the user's email (429 at the limit).
+    """
+    reservation = await rate_limit.reserve_password_check(email=user.email, settings=settings)
     if not await verify_password(
         current_password, user.password_hash, rounds=settings.bcrypt_rounds
     ):
-        raise CurrentPasswordIncorrect
+        raise CurrentPasswordIncorrect  # the reserved place stays: a counted failure
+    await rate_limit.release(reservation)
     if new_password == current_password:
         raise PasswordUnchanged
     new_hash = await hash_password(new_password, rounds=settings.bcrypt_rounds)
@@ -164,6 +195,7 @@ async def delete(*, user: User, actor: User, storage: BlobStorage) -> User:
     from app.photos import service as photos_service  # photos build on users: import at call time
     from app.photos.models import PhotoContext
     from app.pools import service as pools_service  # pools build on users: import at call time
+    from app.webhooks import service as webhooks_service  # webhooks build on users, too
 
     if user.status is UserStatus.DELETED:
         return user
@@ -171,7 +203,9 @@ async def delete(*, user: User, actor: User, storage: BlobStorage) -> User:
     now = utcnow()
     await user.set({"status": UserStatus.DELETED, "deleted_at": now, "updated_at": now})
     await sessions.revoke_all(user_id=user.id)
-    await pools_service.detach_deleted_user(user=user)
+    if user.role is Role.TECHNICIAN:
+        await pools_service.detach_technician(technician_id=user.id)
+    await webhooks_service.delete_owned_by(owner_id=user.id)
     await photos_service.delete_photos(
         storage=storage, context=PhotoContext.USER_PROFILE, context_ids=[user.id]
     )

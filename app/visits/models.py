@@ -1,9 +1,10 @@
 """The visit document."""
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from beanie import PydanticObjectId
+from bson import ObjectId
 from pydantic import BaseModel, Field
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
@@ -25,6 +26,22 @@ class ChemicalAdded(BaseModel):
     unit: str
 
 
+class Task(BaseModel):
+    name: str
+    done: bool = False
+
+
+def occurrence_key(service_plan_id: PydanticObjectId, occurrence_date: date) -> str:
+    """The key that makes one plan's occurrence on one date unique."""
+    return f"{service_plan_id}:{occurrence_date.isoformat()}"
+
+
+def _single_visit_key() -> str:
+    # A visit outside any plan gets a key of its own, so the unique index never joins it
+    # with another (mongomock has no partial indexes, and a null would collide).
+    return f"single:{ObjectId()}"
+
+
 class Visit(Document):
     pool_id: PydanticObjectId
     technician_id: PydanticObjectId
@@ -39,6 +56,11 @@ class Visit(Document):
     # The non-void invoice that bills this visit (§18); set and cleared only by billing, with a
     # conditional update, so a visit is never on two invoices.
     invoice_id: PydanticObjectId | None = None
+    service_plan_id: PydanticObjectId | None = None
+    tasks: list[Task] = Field(default_factory=list)
+    price_cents: int | None = None
+    # `plan id:YYYY-MM-DD` of a plan occurrence (its occurrence date, kept when the visit is moved).
+    occurrence_key: str = Field(default_factory=_single_visit_key)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     # Internal sort key: when the visit happened or is planned (visitedAt, else scheduledStart,
@@ -67,6 +89,25 @@ class Visit(Document):
             ),
             IndexModel([("pool_values_id", ASCENDING)], name="pool_values"),
             IndexModel([("invoice_id", ASCENDING)], name="invoice"),
+            IndexModel(
+                [("occurrence_key", ASCENDING)],
+                name="one_visit_per_plan_occurrence",
+                unique=True,
+                sparse=True,
+            ),
+            IndexModel(
+                [
+                    ("service_plan_id", ASCENDING),
+                    ("status", ASCENDING),
+                    ("scheduled_start", ASCENDING),
+                ],
+                name="plan_schedule",
+            ),
+            IndexModel([("scheduled_start", ASCENDING), ("_id", ASCENDING)], name="agenda"),
+            IndexModel(
+                [("pool_id", ASCENDING), ("status", ASCENDING), ("scheduled_start", ASCENDING)],
+                name="pool_schedule",
+            ),
         ]
 
     def refresh_occurs_at(self) -> None:

@@ -9,14 +9,24 @@ from app.alerts.schemas import AlertOut
 from app.auth.dependencies import CurrentUser
 from app.core.dependencies import StorageDep
 from app.core.errors import problem_responses
-from app.core.pagination import Pagination, paginate
+from app.core.pagination import Pagination, paginate, paginate_presented
 from app.core.schemas import Page, UtcDatetime
 from app.pools.dependencies import AccessiblePool
 from app.readings.schemas import PoolValuesOut
 from app.visits import service, workflow
 from app.visits.dependencies import AccessibleVisit
-from app.visits.models import VisitStatus
-from app.visits.schemas import VisitCreate, VisitOut, VisitRecord, VisitRecorded, VisitUpdate
+from app.visits.models import Visit, VisitStatus
+from app.visits.schemas import (
+    AgendaItem,
+    AgendaPool,
+    VisitComplete,
+    VisitCompleted,
+    VisitCreate,
+    VisitOut,
+    VisitRecord,
+    VisitRecorded,
+    VisitUpdate,
+)
 
 router = APIRouter(tags=["visits"])
 
@@ -39,6 +49,7 @@ async def list_visits(
     pool_id: Annotated[PydanticObjectId | None, Query(alias="poolId")] = None,
     technician_id: Annotated[PydanticObjectId | None, Query(alias="technicianId")] = None,
     status: VisitStatus | None = None,
+    service_plan_id: Annotated[PydanticObjectId | None, Query(alias="servicePlanId")] = None,
     since: Annotated[UtcDatetime | None, Query(alias="from")] = None,
     until: Annotated[UtcDatetime | None, Query(alias="to")] = None,
 ) -> Page[VisitOut]:
@@ -48,10 +59,43 @@ async def list_visits(
         pool_id=pool_id,
         technician_id=technician_id,
         status=status,
+        service_plan_id=service_plan_id,
         since=since,
         until=until,
     )
     return await paginate(query, page, VisitOut.model_validate)
+
+
+@router.get("/agenda", response_model=Page[AgendaItem], responses=problem_responses(401, 403, 422))
+async def read_agenda(
+    viewer: CurrentUser,
+    page: Pagination,
+    since: Annotated[UtcDatetime, Query(alias="from")],
+    until: Annotated[UtcDatetime, Query(alias="to")],
+    technician_id: Annotated[PydanticObjectId | None, Query(alias="technicianId")] = None,
+    include_cancelled: Annotated[bool, Query(alias="includeCancelled")] = False,
+) -> Page[AgendaItem]:
+    """Visits starting in [from, to), earliest first, with their pool (at most 31 days)."""
+    agenda = await service.agenda(
+        viewer=viewer,
+        since=since,
+        until=until,
+        technician_id=technician_id,
+        include_cancelled=include_cancelled,
+    )
+
+    async def present(visits: list[Visit]) -> list[AgendaItem]:
+        pools = await service.pools_of(visits=visits, known=agenda.known_pools)
+        return [
+            AgendaItem(
+                visit=VisitOut.model_validate(visit),
+                pool=AgendaPool.model_validate(pools[visit.pool_id]),
+            )
+            for visit in visits
+            if visit.pool_id in pools
+        ]
+
+    return await paginate_presented(agenda.visits, page, present)
 
 
 @router.get(
@@ -103,6 +147,28 @@ async def record_pool_visit(
         visit=VisitOut.model_validate(recorded.visit),
         pool_values=PoolValuesOut.model_validate(recorded.pool_values),
         alerts=[AlertOut.model_validate(alert) for alert in recorded.alerts],
+        water_balance=recorded.water_balance,
+    )
+
+
+@router.post(
+    "/visits/{visitId}/complete",
+    response_model=VisitCompleted,
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+async def complete_visit(
+    found: AccessibleVisit, data: VisitComplete, actor: CurrentUser
+) -> VisitCompleted:
+    """Complete a scheduled visit with its readings (the visit's technician, pool manage)."""
+    visit, pool = found
+    completed = await workflow.complete_visit(visit=visit, pool=pool, data=data, actor=actor)
+    return VisitCompleted(
+        visit=VisitOut.model_validate(completed.visit),
+        pool_values=(
+            PoolValuesOut.model_validate(completed.pool_values) if completed.pool_values else None
+        ),
+        alerts=[AlertOut.model_validate(alert) for alert in completed.alerts],
+        water_balance=completed.water_balance,
     )
 
 

@@ -7,9 +7,10 @@ from pydantic import Field, StringConstraints
 
 from app.alerts.models import PoolHealth
 from app.alerts.schemas import AlertOut
-from app.core.schemas import ApiInput, ApiOutput, PartialUpdate, UtcDatetime
+from app.core.schemas import ApiInput, ApiOutput, PartialUpdate, RecordedDatetime, UtcDatetime
 from app.readings.schemas import PoolValuesOut, Readings
 from app.visits.models import VisitStatus
+from app.water_balance.schemas import WaterBalanceOut
 
 Observations = Annotated[str, StringConstraints(max_length=5000)]
 
@@ -37,7 +38,7 @@ class VisitCreate(ApiInput):
     status: VisitStatus = VisitStatus.SCHEDULED
     scheduled_start: UtcDatetime | None = None
     scheduled_end: UtcDatetime | None = None
-    visited_at: UtcDatetime | None = None
+    visited_at: RecordedDatetime | None = None
     pool_health: PoolHealth | None = None
     observations: Observations | None = None
     chemicals_added: Chemicals = Field(default_factory=list)
@@ -52,10 +53,15 @@ class VisitUpdate(PartialUpdate):
     status: VisitStatus | None = None
     scheduled_start: UtcDatetime | None = None
     scheduled_end: UtcDatetime | None = None
-    visited_at: UtcDatetime | None = None
+    visited_at: RecordedDatetime | None = None
     pool_health: PoolHealth | None = None
     observations: Observations | None = None
     chemicals_added: Chemicals | None = None
+
+
+class TaskOut(ApiOutput):
+    name: str
+    done: bool
 
 
 class VisitOut(ApiOutput):
@@ -70,6 +76,9 @@ class VisitOut(ApiOutput):
     observations: str | None
     chemicals_added: list[ChemicalOut]
     pool_values_id: PydanticObjectId | None
+    service_plan_id: PydanticObjectId | None
+    tasks: list[TaskOut]
+    price_cents: int | None
     invoice_id: PydanticObjectId | None
     created_at: UtcDatetime
     updated_at: UtcDatetime
@@ -81,7 +90,7 @@ class VisitRecord(ApiInput):
     technician_id: PydanticObjectId | None = Field(
         default=None, description="Defaults to the caller when the caller is a technician."
     )
-    visited_at: UtcDatetime | None = None
+    visited_at: RecordedDatetime | None = None
     status: Literal[VisitStatus.COMPLETED, VisitStatus.CANCELLED, VisitStatus.NO_SHOW] = (
         VisitStatus.COMPLETED
     )
@@ -97,3 +106,43 @@ class VisitRecorded(ApiOutput):
     visit: VisitOut
     pool_values: PoolValuesOut
     alerts: list[AlertOut]
+    water_balance: WaterBalanceOut = Field(description="LSI and dosing plan (§16) of `poolValues`.")
+
+
+TaskName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+
+
+class VisitComplete(ApiInput):
+    """Completing a scheduled visit, with what was done and, optionally, the readings taken."""
+
+    visited_at: UtcDatetime | None = Field(default=None, description="Defaults to now.")
+    pool_health: PoolHealth | None = Field(
+        default=None, description="Derived from the readings against the alert config if omitted."
+    )
+    observations: Observations | None = None
+    chemicals_added: Chemicals | None = None
+    tasks_done: Annotated[list[TaskName], Field(max_length=20)] = Field(
+        default_factory=list, description="Names of the visit's tasks that were done."
+    )
+    readings: Readings | None = None
+
+
+class VisitCompleted(ApiOutput):
+    visit: VisitOut
+    pool_values: PoolValuesOut | None
+    alerts: list[AlertOut]
+    water_balance: WaterBalanceOut | None = Field(
+        description="LSI and dosing plan (§16) of `poolValues`; null without readings."
+    )
+
+
+class AgendaPool(ApiOutput):
+    id: PydanticObjectId
+    name: str
+    address: str | None
+    timezone: str
+
+
+class AgendaItem(ApiOutput):
+    visit: VisitOut
+    pool: AgendaPool

@@ -1,25 +1,37 @@
 """The rules of visits: who may plan and edit them, technician checks, and schedule conflicts."""
 
-from datetime import datetime
+import asyncio
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
+from uuid import uuid4
 
 from beanie import PydanticObjectId
-from beanie.odm.enums import SortDirection
 from beanie.odm.queries.find import FindMany
 
 from app.audit import service as audit_service
 from app.core.errors import Forbidden, InvalidInput
-from app.core.queries import all_of, newest_first, time_window
+from app.core.jobs import acquire_lease, release_lease
+from app.core.queries import all_of, newest_first, oldest_first, time_window
 from app.core.storage import BlobStorage
+from app.notifications import emit
 from app.photos import service as photos_service
 from app.photos.models import PhotoContext
 from app.pools import service as pools_service
 from app.pools.exceptions import TechnicianNotAssigned
 from app.pools.models import Pool
+from app.readings.models import PoolValues
 from app.users import service as users_service
 from app.users.exceptions import UserNotFound, UserNotTechnician
 from app.users.models import Role, User, UserStatus, utcnow
-from app.visits.exceptions import ScheduleConflict, VisitAlreadyInvoiced, VisitNotFound
+from app.visits.exceptions import (
+    ScheduleBusy,
+    ScheduleConflict,
+    VisitAlreadyInvoiced,
+    VisitNotFound,
+)
 from app.visits.models import Visit, VisitStatus
 from app.visits.schemas import VisitCreate, VisitUpdate
 
@@ -53,14 +65,42 @@ async def resolve_technician(
     return await ensure_assignable_technician(pool=pool, technician_id=requested)
 
 
-async def ensure_schedule_free(
-    *,
-    technician_id: PydanticObjectId,
-    start: datetime | None,
-    end: datetime | None,
-    exclude_visit_id: PydanticObjectId | None = None,
-) -> None:
-    """A scheduled visit needs start < end and no overlap with the technician's other ones."""
+# A technician's schedule is changed by one request at a time: the check for overlaps and the
+# write that follows it run under a lease on a per-technician document, so two overlapping visits
+# created at once cannot both pass the check (on any number of API instances).
+SCHEDULE_LEASE = timedelta(seconds=30)
+SCHEDULE_WAIT_SECONDS = 5.0
+SCHEDULE_POLL_SECONDS = 0.01
+
+
+def _schedule_lease_name(technician_id: PydanticObjectId) -> str:
+    return f"technician-schedule:{technician_id}"
+
+
+@asynccontextmanager
+async def technician_schedule(technician_id: PydanticObjectId) -> AsyncIterator[None]:
+    """Hold the technician's schedule while checking for overlaps and writing visits."""
+    name, holder = _schedule_lease_name(technician_id), uuid4().hex
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + SCHEDULE_WAIT_SECONDS
+    while not await acquire_lease(name, duration=SCHEDULE_LEASE, holder=holder):
+        if loop.time() >= deadline:
+            raise ScheduleBusy
+        await asyncio.sleep(SCHEDULE_POLL_SECONDS)
+    try:
+        yield
+    finally:
+        await release_lease(name, holder=holder)
+
+
+@dataclass(frozen=True)
+class Window:
+    start: datetime
+    end: datetime
+
+
+def validate_window(start: datetime | None, end: datetime | None) -> Window:
+    """A scheduled visit needs both ends, start before end (422 otherwise)."""
     if start is None or end is None:
         raise InvalidInput(
             loc=["body", "scheduledStart"],
@@ -70,33 +110,75 @@ async def ensure_schedule_free(
         raise InvalidInput(
             loc=["body", "scheduledEnd"], msg="scheduledEnd must be after scheduledStart."
         )
+    return Window(start, end)
+
+
+async def find_overlaps(
+    *,
+    technician_id: PydanticObjectId,
+    windows: Sequence[Window],
+    exclude: dict[str, Any] | None = None,
+) -> list[list[Visit]]:
+    """For each window, the technician's scheduled visits overlapping it (one query for all)."""
+    if not windows:
+        return []
     query: dict[str, Any] = {
         "technician_id": technician_id,
         "status": VisitStatus.SCHEDULED,
         # Half-open windows: a visit ending exactly when another starts does not overlap it.
-        "scheduled_start": {"$lt": end},
-        "scheduled_end": {"$gt": start},
+        "scheduled_start": {"$lt": max(window.end for window in windows)},
+        "scheduled_end": {"$gt": min(window.start for window in windows)},
     }
-    if exclude_visit_id is not None:
-        query["_id"] = {"$ne": exclude_visit_id}
-    conflicts = (
-        await Visit.find(query)
-        .sort([("scheduled_start", SortDirection.ASCENDING)])
-        .limit(50)
-        .to_list()
+    if exclude:
+        query = {"$and": [query, {"$nor": [exclude]}]}
+    busy = await Visit.find(query).sort(oldest_first("scheduled_start")).to_list()
+    return [
+        [
+            visit
+            for visit in busy
+            # Scheduled visits always have both times (the query above matched on them).
+            if visit.scheduled_start is not None
+            and visit.scheduled_end is not None
+            and visit.scheduled_start < window.end
+            and visit.scheduled_end > window.start
+        ]
+        for window in windows
+    ]
+
+
+async def schedule_conflict(*, conflicts: Sequence[Visit], viewer: User | None) -> ScheduleConflict:
+    """The 409, listing only the conflicting visits the viewer may see, and counting all."""
+    unique = list({visit.id: visit for visit in conflicts}.values())
+    visible = await pools_service.visible_pool_ids(user=viewer) if viewer else []
+    shown = [visit.id for visit in unique if visible is None or visit.pool_id in visible]
+    return ScheduleConflict(shown, conflict_count=len(unique))
+
+
+async def ensure_schedule_free(
+    *,
+    technician_id: PydanticObjectId,
+    start: datetime | None,
+    end: datetime | None,
+    viewer: User | None,
+    exclude_visit_id: PydanticObjectId | None = None,
+) -> None:
+    """No overlap with the technician's other scheduled visits (409 otherwise).
+
+    Call it while holding `technician_schedule(technician_id)`.
+    """
+    window = validate_window(start, end)
+    exclude = {"_id": exclude_visit_id} if exclude_visit_id is not None else None
+    [conflicts] = await find_overlaps(
+        technician_id=technician_id, windows=[window], exclude=exclude
     )
     if conflicts:
-        raise ScheduleConflict([visit.id for visit in conflicts])
+        raise await schedule_conflict(conflicts=conflicts, viewer=viewer)
 
 
 async def create(*, data: VisitCreate, actor: User) -> Visit:
     """Plan or log a visit (pool manage, or an assigned technician for themselves)."""
     pool = await pools_service.get_accessible(pool_id=data.pool_id, user=actor)
     technician = await resolve_technician(pool=pool, requested=data.technician_id, actor=actor)
-    if data.status is VisitStatus.SCHEDULED:
-        await ensure_schedule_free(
-            technician_id=technician.id, start=data.scheduled_start, end=data.scheduled_end
-        )
     visited_at = data.visited_at
     if visited_at is None and data.status is VisitStatus.COMPLETED:
         visited_at = utcnow()
@@ -106,7 +188,18 @@ async def create(*, data: VisitCreate, actor: User) -> Visit:
         visited_at=visited_at,
     )
     visit.refresh_occurs_at()
-    await visit.insert()
+    if data.status is VisitStatus.SCHEDULED:
+        validate_window(data.scheduled_start, data.scheduled_end)
+        async with technician_schedule(technician.id):
+            await ensure_schedule_free(
+                technician_id=technician.id,
+                start=data.scheduled_start,
+                end=data.scheduled_end,
+                viewer=actor,
+            )
+            await visit.insert()
+    else:
+        await visit.insert()
     await audit_service.record(
         actor=actor,
         action="visit.create",
@@ -115,6 +208,8 @@ async def create(*, data: VisitCreate, actor: User) -> Visit:
         pool_id=pool.id,
         changes=data.model_fields_set - {"pool_id"},
     )
+    if visit.status is VisitStatus.COMPLETED:
+        await on_completed(visit=visit, pool=pool, actor=actor)
     return visit
 
 
@@ -124,17 +219,81 @@ async def list_(
     pool_id: PydanticObjectId | None = None,
     technician_id: PydanticObjectId | None = None,
     status: VisitStatus | None = None,
+    service_plan_id: PydanticObjectId | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
 ) -> FindMany[Visit]:
     """Visits of the pools the viewer may see, newest first."""
-    filters = {"pool_id": pool_id, "technician_id": technician_id, "status": status}
+    filters = {
+        "pool_id": pool_id,
+        "technician_id": technician_id,
+        "status": status,
+        "service_plan_id": service_plan_id,
+    }
     query = all_of(
         await pools_service.visible_pools_condition(user=viewer),
         *({field: value} for field, value in filters.items() if value is not None),
         time_window("occurs_at", since, until),
     )
     return Visit.find(query).sort(NEWEST_FIRST)
+
+
+AGENDA_MAX_SPAN = timedelta(days=31)
+EARLIEST_FIRST = oldest_first("scheduled_start")
+
+
+@dataclass(frozen=True)
+class Agenda:
+    """The agenda's visit query, and the pools already loaded to scope it (None for admins)."""
+
+    visits: FindMany[Visit]
+    known_pools: dict[PydanticObjectId, Pool] | None
+
+
+async def agenda(
+    *,
+    viewer: User,
+    since: datetime,
+    until: datetime,
+    technician_id: PydanticObjectId | None = None,
+    include_cancelled: bool = False,
+) -> Agenda:
+    """Visits starting in [since, until), earliest first, scoped like the visit list.
+
+    A technician sees their own visits at pools they still have access to, an owner the visits
+    at their pools, an admin all. The pools that scope the query are kept for the summaries.
+    """
+    if not since < until:
+        raise InvalidInput(loc=["query", "to"], msg="`to` must be after `from`.")
+    if until - since > AGENDA_MAX_SPAN:
+        raise InvalidInput(loc=["query", "to"], msg="The agenda spans at most 31 days.")
+    if viewer.role is Role.TECHNICIAN:
+        if technician_id is not None and technician_id != viewer.id:
+            raise Forbidden("Technicians see only their own agenda.")
+        technician_id = viewer.id
+    conditions: list[dict[str, Any]] = [{"scheduled_start": {"$gte": since, "$lt": until}}]
+    if not include_cancelled:
+        conditions.append({"status": {"$ne": VisitStatus.CANCELLED}})
+    if technician_id is not None:
+        conditions.append({"technician_id": technician_id})
+    known: dict[PydanticObjectId, Pool] | None = None
+    if viewer.role is not Role.ADMIN:
+        pools = await Pool.find(pools_service.visible_filter(user=viewer)).to_list()
+        known = {pool.id: pool for pool in pools}
+        conditions.append({"pool_id": {"$in": list(known)}})
+    return Agenda(visits=Visit.find(all_of(*conditions)).sort(EARLIEST_FIRST), known_pools=known)
+
+
+async def pools_of(
+    *, visits: Sequence[Visit], known: dict[PydanticObjectId, Pool] | None
+) -> dict[PydanticObjectId, Pool]:
+    """The pools of a page of visits: from `known`, else in one query."""
+    if known is not None:
+        return known
+    ids = list({visit.pool_id for visit in visits})
+    if not ids:
+        return {}
+    return {pool.id: pool for pool in await Pool.find({"_id": {"$in": ids}}).to_list()}
 
 
 def list_for_pool(*, pool_id: PydanticObjectId) -> FindMany[Visit]:
@@ -170,16 +329,19 @@ async def update(*, visit: Visit, pool: Pool, data: VisitUpdate, actor: User) ->
     if merged.status is VisitStatus.COMPLETED and merged.visited_at is None:
         # Completing a planned visit is the usual path: it gets a visit time, as on create.
         changes["visited_at"] = merged.visited_at = utcnow()
-    if merged.status is VisitStatus.SCHEDULED:
-        await ensure_schedule_free(
-            technician_id=merged.technician_id,
-            start=merged.scheduled_start,
-            end=merged.scheduled_end,
-            exclude_visit_id=visit.id,
-        )
     merged.refresh_occurs_at()
     update = {**changes, "occurs_at": merged.occurs_at, "updated_at": utcnow()}
-    if any(getattr(merged, name) != getattr(visit, name) for name in INVOICED_FIELDS):
+    becomes_completed = (
+        merged.status is VisitStatus.COMPLETED and visit.status is not VisitStatus.COMPLETED
+    )
+    billed_fields_change = any(
+        getattr(merged, name) != getattr(visit, name) for name in INVOICED_FIELDS
+    )
+
+    async def write() -> None:
+        if not billed_fields_change:
+            await visit.set(update)
+            return
         # Conditional on the visit being on no invoice, so billing cannot claim it in between.
         result = await Visit.get_motor_collection().update_one(
             {"_id": visit.id, "invoice_id": None}, {"$set": update}
@@ -188,8 +350,20 @@ async def update(*, visit: Visit, pool: Pool, data: VisitUpdate, actor: User) ->
             raise VisitAlreadyInvoiced if await Visit.get(visit.id) else VisitNotFound
         for name, value in update.items():
             setattr(visit, name, value)
+
+    if merged.status is VisitStatus.SCHEDULED:
+        validate_window(merged.scheduled_start, merged.scheduled_end)
+        async with technician_schedule(merged.technician_id):
+            await ensure_schedule_free(
+                technician_id=merged.technician_id,
+                start=merged.scheduled_start,
+                end=merged.scheduled_end,
+                viewer=actor,
+                exclude_visit_id=visit.id,
+            )
+            await write()
     else:
-        await visit.set(update)
+        await write()
     await audit_service.record(
         actor=actor,
         action="visit.update",
@@ -198,6 +372,8 @@ async def update(*, visit: Visit, pool: Pool, data: VisitUpdate, actor: User) ->
         pool_id=pool.id,
         changes=changes,
     )
+    if becomes_completed:
+        await on_completed(visit=visit, pool=pool, actor=actor)
     return visit
 
 
@@ -223,6 +399,16 @@ async def delete(*, visit: Visit, pool: Pool, actor: User, storage: BlobStorage)
     )
 
 
+async def on_completed(
+    *, visit: Visit, pool: Pool, actor: User, pool_values: PoolValues | None = None
+) -> None:
+    """A visit became `completed` (by any route): the one place `visit.completed` (§17) starts.
+
+    Called once per transition, after the write that made the visit completed.
+    """
+    await emit.visit_completed(visit=visit, pool=pool, actor_id=actor.id, pool_values=pool_values)
+
+
 async def forget_pool_values(*, pool_values_id: PydanticObjectId) -> None:
     """Deleted readings: visits that linked them keep existing, with the link cleared."""
     await Visit.get_motor_collection().update_many(
@@ -230,6 +416,7 @@ async def forget_pool_values(*, pool_values_id: PydanticObjectId) -> None:
     )
 
 
-async def delete_for_pool(*, pool_id: PydanticObjectId) -> None:
-    """Cascade step: a deleted pool's visits go with it."""
-    await Visit.get_motor_collection().delete_many({"pool_id": pool_id})
+async def delete_for_pool(*, pool_id: PydanticObjectId) -> int:
+    """Cascade step: a deleted pool's visits go with it; how many."""
+    result = await Visit.get_motor_collection().delete_many({"pool_id": pool_id})
+    return result.deleted_count

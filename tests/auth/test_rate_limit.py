@@ -1,5 +1,7 @@
-"""Login rate limit: 5 failures per email or 20 per client address within 15 minutes."""
+"""Attempt limits: logins (5 per email, 20 per address in 15 minutes) and registrations."""
 
+import asyncio
+import uuid
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
@@ -7,13 +9,19 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from app.auth.models import LoginFailure
+from app.auth.models import LimitHit, RateLimit
 from app.core.config import Settings
 from app.users.models import User, utcnow
-from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.factories import DEFAULT_PASSWORD, auth_headers, make_user
 
 CLIENT_IP = "203.0.113.7"
 WINDOW_SECONDS = 15 * 60
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """The shared test settings with the registration limit at its default of 10 per hour."""
+    return settings.model_copy(update={"register_max_per_ip": 10})
 
 
 @pytest.fixture
@@ -42,7 +50,8 @@ async def fail(client: httpx.AsyncClient, email: str, times: int) -> None:
 async def plant_failures(key: str, count: int, age: timedelta) -> None:
     """Failures recorded `age` ago, as another API instance would have left them."""
     at = utcnow() - age
-    await LoginFailure.insert_many([LoginFailure(key=key, at=at) for _ in range(count)])
+    hits = [LimitHit(attempt_id=uuid.uuid4().hex, at=at) for _ in range(count)]
+    await RateLimit(id=key, hits=hits, expires_at=at + timedelta(seconds=WINDOW_SECONDS)).insert()
 
 
 def retry_after(response: httpx.Response) -> int:
@@ -176,3 +185,147 @@ class TestWindow:
         await plant_failures(f"ip:{CLIENT_IP}", 20, age=timedelta(minutes=1))
         response = await log_in(client, user.email, DEFAULT_PASSWORD)
         assert response.status_code == 429
+
+
+def wrong_logins(client: httpx.AsyncClient, email: str, count: int) -> list:
+    return [log_in(client, email, "wrong-password") for _ in range(count)]
+
+
+class TestConcurrency:
+    """Attempts reserve their place before bcrypt: a burst cannot get more checks than the limit."""
+
+    async def test_burst_for_one_email_checks_at_most_five(
+        self, client: httpx.AsyncClient, user: User, store_latency: list, monkeypatch
+    ) -> None:
+        checks = count_password_checks(monkeypatch)
+        responses = await asyncio.gather(*wrong_logins(client, user.email, 30))
+        statuses = [response.status_code for response in responses]
+        assert statuses.count(401) == 5
+        assert statuses.count(429) == 25
+        assert len(checks) == 5
+        assert (await log_in(client, user.email, DEFAULT_PASSWORD)).status_code == 429
+        assert len(checks) == 5
+
+    async def test_right_password_inside_burst_is_limited(
+        self, client: httpx.AsyncClient, user: User, store_latency: list
+    ) -> None:
+        right = log_in(client, user.email, DEFAULT_PASSWORD)
+        attempts = [*wrong_logins(client, user.email, 29), right]
+        responses = await asyncio.gather(*attempts)
+        statuses = [response.status_code for response in responses]
+        assert statuses.count(401) + statuses.count(200) <= 5
+        assert statuses.count(429) >= 25
+
+    async def test_burst_from_one_address_checks_at_most_twenty(
+        self, client: httpx.AsyncClient, user: User, store_latency: list, monkeypatch
+    ) -> None:
+        checks = count_password_checks(monkeypatch)
+        attempts = [log_in(client, f"guess{n}@example.com", "wrong-password") for n in range(30)]
+        responses = await asyncio.gather(*attempts)
+        statuses = [response.status_code for response in responses]
+        assert statuses.count(401) == 20
+        assert statuses.count(429) == 10
+        assert len(checks) == 20
+        assert (await log_in(client, user.email, DEFAULT_PASSWORD)).status_code == 429
+
+    async def test_refused_address_gives_back_the_email_place(
+        self, client: httpx.AsyncClient, user: User
+    ) -> None:
+        await plant_failures(f"ip:{CLIENT_IP}", 20, age=timedelta(minutes=1))
+        for _ in range(6):
+            assert (await log_in(client, user.email, "wrong-password")).status_code == 429
+        raw = await RateLimit.get_motor_collection().find_one({"_id": f"email:{user.email}"})
+        assert raw is None or raw["hits"] == []
+
+    async def test_success_releases_its_address_place(
+        self, client: httpx.AsyncClient, settings: Settings, user: User
+    ) -> None:
+        for _ in range(25):
+            assert (await log_in(client, user.email, DEFAULT_PASSWORD)).status_code == 200
+
+
+def count_password_checks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record every password check the login makes."""
+    from app.core import security
+
+    checks: list[str] = []
+    original = security.verify_password
+
+    async def counting(password: str, *args: object, **kwargs: object) -> bool:
+        checks.append(password)
+        return await original(password, *args, **kwargs)
+
+    monkeypatch.setattr(security, "verify_password", counting)
+    return checks
+
+
+class TestChangePassword:
+    async def test_wrong_current_password_counts_as_failed_login(
+        self, client: httpx.AsyncClient, settings: Settings, user: User
+    ) -> None:
+        headers = await auth_headers(settings, user)
+        body = {"currentPassword": "wrong-password", "newPassword": "another-password-1"}
+        for _ in range(5):
+            response = await client.post("/users/me/change-password", json=body, headers=headers)
+            assert response.status_code == 400
+        response = await client.post("/users/me/change-password", json=body, headers=headers)
+        assert response.status_code == 429
+        assert response.json()["code"] == "rate_limited"
+        assert (await log_in(client, user.email, DEFAULT_PASSWORD)).status_code == 429
+
+    async def test_right_current_password_does_not_count(
+        self, client: httpx.AsyncClient, settings: Settings, user: User
+    ) -> None:
+        await fail(client, user.email, 4)
+        headers = await auth_headers(settings, user)
+        body = {"currentPassword": DEFAULT_PASSWORD, "newPassword": "another-password-1"}
+        response = await client.post("/users/me/change-password", json=body, headers=headers)
+        assert response.status_code == 200
+        assert (await log_in(client, user.email, "another-password-1")).status_code == 200
+
+
+def registration(number: int) -> dict[str, str]:
+    return {
+        "name": "New",
+        "lastName": "Person",
+        "email": f"new{number}-{uuid.uuid4().hex[:6]}@example.com",
+        "password": "a-good-password",
+        "role": "owner",
+    }
+
+
+class TestRegistrationLimit:
+    async def test_eleventh_registration_from_one_address_is_limited(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        for number in range(10):
+            response = await client.post("/auth/register", json=registration(number))
+            assert response.status_code == 201
+        response = await client.post("/auth/register", json=registration(10))
+        assert response.status_code == 429
+        assert response.json()["code"] == "rate_limited"
+        assert 0 < retry_after(response) <= 3600
+
+    async def test_refused_registrations_do_not_count(
+        self, client: httpx.AsyncClient, user: User
+    ) -> None:
+        taken = registration(0) | {"email": user.email}
+        for _ in range(12):
+            assert (await client.post("/auth/register", json=taken)).status_code == 409
+        assert (await client.post("/auth/register", json=registration(1))).status_code == 201
+
+    async def test_burst_creates_at_most_the_limit(
+        self, client: httpx.AsyncClient, store_latency: list
+    ) -> None:
+        attempts = [client.post("/auth/register", json=registration(n)) for n in range(20)]
+        statuses = [response.status_code for response in await asyncio.gather(*attempts)]
+        assert statuses.count(201) == 10
+        assert statuses.count(429) == 10
+
+    async def test_other_address_unaffected(self, app: FastAPI, client: httpx.AsyncClient) -> None:
+        for number in range(10):
+            await client.post("/auth/register", json=registration(number))
+        transport = httpx.ASGITransport(app=app, client=("198.51.100.9", 4321))
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as other:
+            response = await other.post("/auth/register", json=registration(99))
+        assert response.status_code == 201

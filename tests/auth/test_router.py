@@ -5,6 +5,7 @@ import itertools
 from datetime import timedelta
 
 import httpx
+import jwt
 import pytest
 
 from app.audit.models import AuditEvent
@@ -378,6 +379,22 @@ class TestRefresh:
         assert me_response.status_code == 401
         assert me_response.json()["code"] == "token_revoked"
 
+    async def test_reuse_is_audited(self, client: httpx.AsyncClient, settings: Settings) -> None:
+        user = await make_user(settings)
+        tokens = await tokens_for(client, user)
+        await client.post("/auth/refresh", json={"refreshToken": tokens["refresh_token"]})
+        await client.post("/auth/refresh", json={"refreshToken": tokens["refresh_token"]})
+        events = await AuditEvent.find({"action": "auth.refresh_reuse_detected"}).to_list()
+        assert len(events) == 1
+        assert events[0].actor_id == user.id
+        assert events[0].resource_type == "session"
+        session = await Session.find_one({"user_id": user.id})
+        assert session is not None and events[0].resource_id == str(session.id)
+
+    async def test_unknown_token_is_not_audited_as_reuse(self, client: httpx.AsyncClient) -> None:
+        await client.post("/auth/refresh", json={"refreshToken": "not-a-real-token"})
+        assert await AuditEvent.find({"action": "auth.refresh_reuse_detected"}).count() == 0
+
     async def test_reuse_keeps_other_sessions(
         self, client: httpx.AsyncClient, settings: Settings
     ) -> None:
@@ -566,6 +583,18 @@ class TestAccessToken:
         response = await me(client, token)
         assert response.status_code == 401
         assert response.json()["code"] == "token_revoked"
+
+    @pytest.mark.parametrize(
+        "exp", ["soon", "99999999999", 10**30, 1e300, float("nan"), True, None, {"at": 1}], ids=repr
+    )
+    async def test_malformed_exp(self, client: httpx.AsyncClient, settings: Settings, exp) -> None:
+        user = await make_user(settings)
+        session, _ = await sessions.start(user_id=user.id, ttl=timedelta(days=1))
+        claims = {"sub": str(user.id), "sid": str(session.id), "role": "owner", "iat": 1}
+        token = jwt.encode({**claims, "exp": exp, "typ": "access"}, settings.secret_key)
+        response = await me(client, token)
+        assert response.status_code == 401
+        assert response.json()["code"] == "invalid_token"
 
     async def test_inactive_user(self, client: httpx.AsyncClient, settings: Settings) -> None:
         user = await make_user(settings)

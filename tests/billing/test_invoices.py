@@ -5,14 +5,12 @@
 """
 
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 from beanie import PydanticObjectId
 
 from app.audit.models import AuditEvent
-from app.billing import service as billing_service
 from app.pools.models import Pool
 from app.visits.models import Visit
 from tests.billing.conftest import (
@@ -498,10 +496,9 @@ class TestInvoicedVisits:
 
 class TestVisitDates:
     async def test_a_visit_counts_on_its_date_where_the_pool_is(
-        self, client: httpx.AsyncClient, admin, owner, technician, pool: Pool, monkeypatch
+        self, client: httpx.AsyncClient, admin, owner, technician, pool: Pool
     ):
-        # Pools get their `timezone` with service plans (§15); until then the zone is swapped here.
-        monkeypatch.setattr(billing_service, "pool_zone", lambda pool: ZoneInfo("Pacific/Auckland"))
+        await pool.set({"timezone": "Pacific/Auckland"})
         # 2026-02-28 12:00Z is 2026-03-01 01:00 in Auckland; 2026-03-31 11:30Z is 2026-04-01 00:30.
         early = await completed_visit(pool, technician.user, datetime(2026, 2, 28, 12, tzinfo=UTC))
         late = await completed_visit(

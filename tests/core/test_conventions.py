@@ -15,6 +15,7 @@ from app.core.config import Settings
 from app.core.logging import JsonFormatter
 from app.main import create_app
 from tests.conftest import Caller
+from tests.factories import DEFAULT_PASSWORD
 
 PROBLEM = "application/problem+json"
 PROBLEM_FIELDS = {"type", "title", "status", "detail", "code", "requestId", "errors"}
@@ -94,7 +95,7 @@ class TestErrorShape:
     async def test_wrong_method(self, client):
         response = await client.delete("/health")
         assert_problem(response, 405, "method_not_allowed")
-        assert response.headers["Allow"] == "GET"
+        assert "GET" in response.headers["Allow"]
 
     async def test_validation_error(self, client, admin: Caller):
         response = await client.get("/users", params={"limit": "many"}, headers=admin.headers)
@@ -231,6 +232,62 @@ class TestLogs:
         assert entry["requestId"] is None
 
 
+SECURITY_HEADERS = {
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "referrer-policy": "no-referrer",
+}
+
+
+def assert_security_headers(response: httpx.Response) -> None:
+    for name, value in SECURITY_HEADERS.items():
+        assert response.headers.get(name) == value, name
+
+
+class TestSecurityHeaders:
+    async def test_on_success(self, client):
+        assert_security_headers(await client.get("/health"))
+
+    async def test_on_not_found(self, client):
+        assert_security_headers(await client.get("/no-such-route"))
+
+    async def test_on_validation_error(self, client, admin: Caller):
+        response = await client.get("/users", params={"limit": "many"}, headers=admin.headers)
+        assert_security_headers(response)
+
+    async def test_on_unhandled_exception(self, failing_app, client):
+        response = await client.get("/explode")
+        assert response.status_code == 500
+        assert_security_headers(response)
+        assert response.headers["Cache-Control"] == "no-store"
+
+    async def test_on_docs(self, client):
+        assert_security_headers(await client.get("/docs"))
+
+    async def test_on_refused_preflight(self, cors_client):
+        response = await cors_client.options(
+            "/users",
+            headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"},
+        )
+        assert_security_headers(response)
+
+    async def test_authenticated_json_not_stored(self, client, admin: Caller):
+        response = await client.get("/users/me", headers=admin.headers)
+        assert response.status_code == 200
+        assert response.headers["Cache-Control"] == "no-store"
+
+    async def test_token_response_not_stored(self, client, owner: Caller):
+        body = {"email": owner.user.email, "password": DEFAULT_PASSWORD}
+        response = await client.post("/auth/login", json=body)
+        assert response.status_code == 200
+        assert response.headers["Cache-Control"] == "no-store"
+
+    async def test_error_not_stored(self, client):
+        response = await client.get("/users/me")
+        assert response.status_code == 401
+        assert response.headers["Cache-Control"] == "no-store"
+
+
 class TestCors:
     async def test_allowed_origin(self, cors_client):
         response = await cors_client.get("/health", headers={"Origin": SPA_ORIGIN})
@@ -259,6 +316,14 @@ class TestCors:
             headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"},
         )
         assert "Access-Control-Allow-Origin" not in response.headers
+        assert_problem(response, 400, "cors_origin_refused")
+
+    async def test_preflight_without_configured_origins_is_405(self, client):
+        response = await client.options(
+            "/users", headers={"Origin": SPA_ORIGIN, "Access-Control-Request-Method": "POST"}
+        )
+        assert "Access-Control-Allow-Origin" not in response.headers
+        assert_problem(response, 405, "method_not_allowed")
 
     async def test_no_origins_configured(self, client):
         response = await client.get("/health", headers={"Origin": SPA_ORIGIN})

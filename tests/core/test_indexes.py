@@ -20,9 +20,8 @@ EXPECTED = {
         "user_revoked": ([("user_id", 1), ("revoked_at", 1)], {}),
         "expires_ttl": ([("expires_at", 1)], {"expireAfterSeconds": 0}),
     },
-    "login_failures": {
-        "key_at": ([("key", 1), ("at", 1)], {}),
-        "at_ttl": ([("at", 1)], {"expireAfterSeconds": 24 * 3600}),
+    "rate_limits": {
+        "expires_ttl": ([("expires_at", 1)], {"expireAfterSeconds": 0}),
     },
     "audit_events": {
         "at": ([("at", -1)], {}),
@@ -45,6 +44,7 @@ EXPECTED = {
             [("technician_id", 1), ("status", 1), ("created_at", -1)],
             {},
         ),
+        "email_status": ([("technician_email", 1), ("status", 1)], {}),
     },
     "pool_values": {
         "measured": ([("measured_at", -1), ("_id", -1)], {}),
@@ -61,6 +61,18 @@ EXPECTED = {
         ),
         "pool_values": ([("pool_values_id", 1)], {}),
         "invoice": ([("invoice_id", 1)], {}),
+        "one_visit_per_plan_occurrence": (
+            [("occurrence_key", 1)],
+            {"unique": True, "sparse": True},
+        ),
+        "plan_schedule": ([("service_plan_id", 1), ("status", 1), ("scheduled_start", 1)], {}),
+        "agenda": ([("scheduled_start", 1), ("_id", 1)], {}),
+        "pool_schedule": ([("pool_id", 1), ("status", 1), ("scheduled_start", 1)], {}),
+    },
+    "service_plans": {
+        "pool_created": ([("pool_id", 1), ("created_at", -1), ("_id", -1)], {}),
+        "technician_pool_active": ([("technician_id", 1), ("pool_id", 1), ("active", 1)], {}),
+        "active_generated": ([("active", 1), ("generated_through", 1), ("_id", 1)], {}),
     },
     "alert_configs": {
         "one_config_per_pool": ([("pool_id", 1)], {"unique": True}),
@@ -101,6 +113,40 @@ EXPECTED = {
     },
     "invoice_counters": {
         "year_unique": ([("year", 1)], {"unique": True}),
+    },
+    "webhooks": {
+        "owner_created": ([("owner_id", 1), ("created_at", -1)], {}),
+        "created": ([("created_at", -1), ("_id", -1)], {}),
+        "events_active": ([("events", 1), ("active", 1)], {}),
+    },
+    "webhook_deliveries": {
+        "webhook_created": ([("webhook_id", 1), ("created_at", -1), ("_id", -1)], {}),
+        "due": ([("status", 1), ("next_attempt_at", 1)], {}),
+        "created_ttl": ([("created_at", 1)], {"expireAfterSeconds": 30 * 24 * 3600}),
+    },
+    "idempotency_keys": {
+        "user_key_unique": ([("user_id", 1), ("key", 1)], {"unique": True}),
+        "expires_ttl": ([("expires_at", 1)], {"expireAfterSeconds": 0}),
+    },
+    "password_reset_tokens": {
+        "token_hash_unique": ([("token_hash", 1)], {"unique": True}),
+        "expires_ttl": ([("expires_at", 1)], {"expireAfterSeconds": 24 * 3600}),
+    },
+    "password_reset_requests": {
+        "key_at": ([("key", 1), ("at", 1)], {}),
+        "at_ttl": ([("at", 1)], {"expireAfterSeconds": 24 * 3600}),
+    },
+    "notifications": {
+        "user_unread_newest": (
+            [("user_id", 1), ("read_at", 1), ("created_at", -1), ("_id", -1)],
+            {},
+        ),
+        "user_newest": ([("user_id", 1), ("created_at", -1), ("_id", -1)], {}),
+    },
+    "notification_preferences": {},
+    "email_outbox": {
+        "due": ([("status", 1), ("next_attempt_at", 1)], {}),
+        "sent_ttl": ([("sent_at", 1)], {"expireAfterSeconds": 7 * 24 * 3600}),
     },
 }
 OPTIONS = ("unique", "sparse", "expireAfterSeconds")

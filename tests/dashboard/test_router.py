@@ -6,6 +6,7 @@ assigned; `colleague` is a second technician assigned to `pool`.
 
 from collections import Counter
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -15,10 +16,11 @@ from beanie import PydanticObjectId
 
 from app.alerts.models import Alert
 from app.pools.models import Pool
+from app.users.models import utcnow
 from app.visits.models import Visit, VisitStatus
 from tests.conftest import Caller, problem_code
 from tests.factories import make_pool
-from tests.visits.conftest import add_technician, at, iso, make_visit
+from tests.visits.conftest import add_technician, at, iso, make_visit, past
 
 UNKNOWN_ID = str(PydanticObjectId())
 MAX_ROUND_TRIPS = 3
@@ -31,6 +33,8 @@ DASHBOARD_FIELDS = {
     "lastVisit",
     "activeAlerts",
     "alertConfig",
+    "waterBalance",
+    "nextVisit",
 }
 POOL_FIELDS = {
     "id",
@@ -42,6 +46,7 @@ POOL_FIELDS = {
     "poolType",
     "indoor",
     "notes",
+    "timezone",
     "createdAt",
     "updatedAt",
 }
@@ -74,9 +79,15 @@ def url(pool: Pool | str) -> str:
     return f"/pools/{pool.id if isinstance(pool, Pool) else pool}/dashboard"
 
 
-def summary(caller: Caller) -> dict[str, str]:
+def summary(caller: Caller) -> dict[str, object]:
     user = caller.user
-    return {"id": str(user.id), "name": user.name, "lastName": user.last_name, "email": user.email}
+    return {
+        "id": str(user.id),
+        "name": user.name,
+        "lastName": user.last_name,
+        "email": user.email,
+        "deleted": False,
+    }
 
 
 async def record(
@@ -175,7 +186,7 @@ class TestReadDashboard:
 
     async def test_latest_readings(self, client, owner: Caller, pool):
         recorded = await record(
-            client, owner, pool, ph=7.4, chlorine=1.8, temperature=27, measuredAt=iso(at(9))
+            client, owner, pool, ph=7.4, chlorine=1.8, temperature=27, measuredAt=iso(past(9))
         )
         latest = (await dashboard(client, owner, pool))["latestReadings"]
         assert latest == {
@@ -183,18 +194,18 @@ class TestReadDashboard:
             "ph": 7.4,
             "chlorine": 1.8,
             "temperature": 27,
-            "measuredAt": iso(at(9)),
+            "measuredAt": iso(past(9)),
         }
 
     async def test_latest_readings_follow_the_newest_measured_at(self, client, owner: Caller, pool):
-        newest = await record(client, owner, pool, ph=7.6, measuredAt=iso(at(12)))
-        await record(client, owner, pool, ph=7.3, measuredAt=iso(at(8)))
+        newest = await record(client, owner, pool, ph=7.6, measuredAt=iso(past(12)))
+        await record(client, owner, pool, ph=7.3, measuredAt=iso(past(8)))
         latest = (await dashboard(client, owner, pool))["latestReadings"]
         assert (latest["poolValuesId"], latest["ph"]) == (newest["id"], 7.6)
 
     async def test_latest_readings_after_the_newest_is_deleted(self, client, owner: Caller, pool):
-        older = await record(client, owner, pool, ph=7.3, measuredAt=iso(at(8)))
-        newest = await record(client, owner, pool, ph=7.6, measuredAt=iso(at(12)))
+        older = await record(client, owner, pool, ph=7.3, measuredAt=iso(past(8)))
+        newest = await record(client, owner, pool, ph=7.6, measuredAt=iso(past(12)))
         await client.delete(f"/pool-values/{newest['id']}", headers=owner.headers)
         latest = (await dashboard(client, owner, pool))["latestReadings"]
         assert latest["poolValuesId"] == older["id"]
@@ -207,10 +218,10 @@ class TestReadDashboard:
     async def test_latest_readings_after_a_measured_at_correction(
         self, client, owner: Caller, pool
     ):
-        older = await record(client, owner, pool, ph=7.3, measuredAt=iso(at(8)))
-        newest = await record(client, owner, pool, ph=7.6, measuredAt=iso(at(12)))
+        older = await record(client, owner, pool, ph=7.3, measuredAt=iso(past(8)))
+        newest = await record(client, owner, pool, ph=7.6, measuredAt=iso(past(12)))
         await client.patch(
-            f"/pool-values/{newest['id']}", json={"measuredAt": iso(at(7))}, headers=owner.headers
+            f"/pool-values/{newest['id']}", json={"measuredAt": iso(past(7))}, headers=owner.headers
         )
         latest = (await dashboard(client, owner, pool))["latestReadings"]
         assert latest["poolValuesId"] == older["id"]
@@ -224,8 +235,8 @@ class TestReadDashboard:
 
     async def test_latest_readings_of_this_pool_only(self, client, owner: Caller, pool):
         second = await make_pool(owner.user)
-        mine = await record(client, owner, pool, ph=7.3, measuredAt=iso(at(8)))
-        await record(client, owner, second, ph=7.6, measuredAt=iso(at(12)))
+        mine = await record(client, owner, pool, ph=7.3, measuredAt=iso(past(8)))
+        await record(client, owner, second, ph=7.6, measuredAt=iso(past(12)))
         latest = (await dashboard(client, owner, pool))["latestReadings"]
         assert latest["poolValuesId"] == mine["id"]
 
@@ -234,19 +245,19 @@ class TestReadDashboard:
     ):
         await client.post(
             f"/pools/{pool.id}/visits",
-            json={"readings": {"ph": 7.5}, "visitedAt": iso(at(9))},
+            json={"readings": {"ph": 7.5}, "visitedAt": iso(past(9))},
             headers=technician.headers,
         )
         latest = await client.post(
             f"/pools/{pool.id}/visits",
-            json={"readings": {"ph": 7.9}, "visitedAt": iso(at(11)), "observations": "Cloudy"},
+            json={"readings": {"ph": 7.9}, "visitedAt": iso(past(11)), "observations": "Cloudy"},
             headers=colleague.headers,
         )
         body = await dashboard(client, owner, pool)
         assert body["technician"] == summary(colleague)
         assert body["lastVisit"] == {
             "id": latest.json()["visit"]["id"],
-            "visitedAt": iso(at(11)),
+            "visitedAt": iso(past(11)),
             "status": "completed",
             "poolHealth": "needs_attention",
             "observations": "Cloudy",
@@ -317,8 +328,19 @@ class TestReadDashboard:
                 )
                 for index in range(HISTORY_VISITS)
             ]
+            + [
+                Visit(
+                    pool_id=pool.id,
+                    technician_id=technician.user.id,
+                    status=VisitStatus.SCHEDULED,
+                    scheduled_start=at(8, days=index),
+                    scheduled_end=at(9, days=index),
+                    occurs_at=at(8, days=index),
+                )
+                for index in range(HISTORY_VISITS)
+            ]
         )
-        await record(client, owner, pool, ph=8.5, chlorine=2.0, measuredAt=iso(at(12)))
+        await record(client, owner, pool, ph=8.5, chlorine=2.0, measuredAt=iso(past(12)))
         await client.get(f"/pools/{pool.id}/alert-config", headers=owner.headers)
         calls = request.getfixturevalue("database_calls")
 
@@ -330,5 +352,41 @@ class TestReadDashboard:
         assert body["technician"] == summary(technician)
         assert [alert["metric"] for alert in body["activeAlerts"]] == ["ph"]
         assert body["latestReadings"]["ph"] == 8.5
+        assert [step["metric"] for step in body["waterBalance"]["recommendations"]] == ["ph"]
+        assert body["nextVisit"]["scheduledStart"] == iso(at(8))
         assert calls, "the counting wrapper saw no store call at all"
         assert sum(calls.values()) <= MAX_ROUND_TRIPS, dict(calls)
+
+
+class TestNextVisit:
+    async def test_none_without_scheduled_visits(self, client, owner: Caller, pool):
+        assert (await dashboard(client, owner, pool))["nextVisit"] is None
+
+    async def test_earliest_scheduled_from_now_on(
+        self, client, owner: Caller, technician: Caller, colleague: Caller, pool
+    ):
+        await make_visit(pool, technician.user, scheduled_start=at(15), scheduled_end=at(16))
+        first = await make_visit(pool, colleague.user, scheduled_start=at(9), scheduled_end=at(10))
+        await make_visit(
+            pool,
+            technician.user,
+            status=VisitStatus.CANCELLED,
+            scheduled_start=at(7),
+            scheduled_end=at(8),
+        )
+        past = utcnow() - timedelta(days=2)
+        await make_visit(
+            pool, technician.user, scheduled_start=past, scheduled_end=past + timedelta(hours=1)
+        )
+        body = await dashboard(client, owner, pool)
+        assert body["nextVisit"] == {
+            "id": str(first.id),
+            "scheduledStart": iso(at(9)),
+            "scheduledEnd": iso(at(10)),
+            "technicianId": str(colleague.user.id),
+        }
+
+    async def test_other_pools_are_not_shown(self, client, owner: Caller, technician: Caller, pool):
+        second = await make_pool(owner.user, technicians=[technician.user])
+        await make_visit(second, technician.user, scheduled_start=at(9), scheduled_end=at(10))
+        assert (await dashboard(client, owner, pool))["nextVisit"] is None

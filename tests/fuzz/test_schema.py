@@ -117,9 +117,29 @@ def _build_pool_world(client: asgi.ASGIClient, prefix: str) -> dict[str, str]:
         headers=as_owner,
         json={"technicianEmail": spare["user"]["email"]},
     )
+    # An address literal passes the SSRF guard without DNS; nothing is ever sent to it, since the
+    # fuzz app runs no background jobs.
+    webhook_body = {"url": "https://93.184.216.34/poolia", "events": ["alert.raised"]}
+    webhook = _send(client, "POST", "/webhooks", headers=as_owner, json=webhook_body)
+    plan_body = {
+        "technicianId": technician["user"]["id"],
+        "weekday": 1,
+        "startTime": "09:00",
+        "durationMinutes": 60,
+        "startsOn": "2026-01-01",
+        "checklist": ["skim"],
+    }
+    plan = _send(
+        client, "POST", f"/pools/{pool['id']}/service-plans", headers=as_owner, json=plan_body
+    )
+    # The owner was told of the accepted invite, the alert and the visit: a notification of theirs.
+    feed = _send(client, "GET", "/notifications", headers=as_owner)
     return {
+        "notification": feed["items"][0]["id"],
         "pool": pool["id"],
+        "service_plan": plan["id"],
         "owner": owner["user"]["id"],
+        "webhook": webhook["id"],
         "assigned_technician": technician["user"]["id"],
         "invite": pending["id"],
         "visit": visit_id,
@@ -170,6 +190,8 @@ def fuzz_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
         bootstrap_admin_email=ADMIN_EMAIL,
         bootstrap_admin_password=PASSWORD,
         log_level="CRITICAL",
+        # No delivery worker: the fuzzer creates webhooks to whatever URLs it generates.
+        background_jobs_enabled=False,
     )
     yield create_app(settings)
     asgi.shutdown_lifespans()

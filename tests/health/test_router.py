@@ -1,5 +1,8 @@
 """Health endpoints (contract section 3): public liveness and readiness."""
 
+import shutil
+from pathlib import Path
+
 import pytest
 
 from app.health.service import APP_VERSION
@@ -63,3 +66,48 @@ class TestReadiness:
     async def test_failure_text_not_exposed(self, client):
         response = await client.get("/health/ready")
         assert "storage is down" not in response.text
+
+
+class TestHead:
+    @pytest.mark.parametrize("path", ["/health", "/health/ready"])
+    async def test_answers(self, client, path):
+        response = await client.head(path)
+        assert response.status_code == 200
+        assert response.content == b""
+
+    @pytest.mark.usefixtures("storage_down")
+    async def test_ready_down(self, client):
+        response = await client.head("/health/ready")
+        assert response.status_code == 503
+
+
+def blob_folder_state(folder: str) -> tuple[list[Path], int]:
+    """The entries under the blob folder and its modification time (a write changes it)."""
+    root = Path(folder)
+    return sorted(root.rglob("*")), root.stat().st_mtime_ns
+
+
+class TestReadinessWritesNothing:
+    async def test_no_file_in_the_blob_folder(self, client, settings):
+        before = blob_folder_state(settings.local_storage_dir)
+        for _ in range(3):
+            assert (await client.get("/health/ready")).status_code == 200
+        assert blob_folder_state(settings.local_storage_dir) == before
+
+    async def test_no_write_to_the_blob_folder(self, client, settings, monkeypatch):
+        calls: list[str] = []
+        original = Path.write_bytes
+
+        def recorded(self, data):
+            calls.append(str(self))
+            return original(self, data)
+
+        monkeypatch.setattr(Path, "write_bytes", recorded)
+        assert (await client.get("/health/ready")).status_code == 200
+        assert calls == []
+
+    async def test_missing_blob_folder_is_not_ready(self, client, settings):
+        shutil.rmtree(settings.local_storage_dir)
+        response = await client.get("/health/ready")
+        assert response.status_code == 503
+        assert response.json()["checks"]["storage"] == "fail"

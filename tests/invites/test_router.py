@@ -28,6 +28,8 @@ INVITE_FIELDS = {
     "createdAt",
     "respondedAt",
     "expiresAt",
+    "pool",
+    "owner",
 }
 
 
@@ -154,19 +156,21 @@ class TestCreatePoolInvite:
         assert response.status_code == 422
 
     async def test_unknown_email(self, client, url, owner: Caller):
+        # §17: no 404 probe; the address is invited and `technicianId` stays null.
         response = await client.post(
-            url, json={"technicianEmail": "nobody@example.com"}, headers=owner.headers
+            url, json={"technicianEmail": "Nobody@Example.com"}, headers=owner.headers
         )
-        assert response.status_code == 404
-        assert response.json()["code"] == "user_not_found"
+        assert response.status_code == 201
+        assert response.json()["technicianId"] is None
+        assert response.json()["technicianEmail"] == "nobody@example.com"
 
     async def test_deleted_technician(self, client, settings, url, owner: Caller):
         deleted = await make_user(settings, role=Role.TECHNICIAN, status=UserStatus.DELETED)
         response = await client.post(
             url, json={"technicianEmail": deleted.email}, headers=owner.headers
         )
-        assert response.status_code == 404
-        assert response.json()["code"] == "user_not_found"
+        assert response.status_code == 400
+        assert response.json()["code"] == "user_not_technician"
 
     async def test_invalid_email(self, client, url, owner: Caller):
         response = await client.post(

@@ -174,7 +174,7 @@ class TestCreateThread:
 
         monkeypatch.setattr(Message, "insert", failing_insert)
         response = await client.post(self.url(pool.id), json=self.BODY, headers=owner.headers)
-        assert (response.status_code, problem_code(response)) == (500, "internal_error")
+        assert (response.status_code, problem_code(response)) == (503, "service_unavailable")
         assert response.headers["content-type"] == "application/problem+json"
         assert "database went away" not in response.text
         assert await Thread.find({"pool_id": pool.id}).count() == 0

@@ -4,6 +4,8 @@ One class per endpoint. The `pool` fixture belongs to `owner` and has `technicia
 `other_technician` is not assigned, `other_owner` shares nothing with them.
 """
 
+import asyncio
+import time
 from datetime import UTC, datetime, timedelta
 from io import BytesIO
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
@@ -528,7 +530,9 @@ class TestReadPoolPhoto:
         body = (await client.get(self.url(pool.id), headers=owner.headers)).json()
         expires_at = datetime.fromisoformat(body["urlExpiresAt"])
         expected = datetime.now(UTC) + timedelta(minutes=5)
-        assert abs((expires_at - expected).total_seconds()) < 5
+        # Rounded up to the next 5-minute boundary: at most one window later.
+        assert -5 < (expires_at - expected).total_seconds() <= 300
+        assert expires_at.timestamp() % 300 == 0
 
 
 class TestReadPhotoContent:
@@ -592,8 +596,12 @@ class TestReadPhotoContent:
         assert (response.status_code, problem_code(response)) == (404, "photo_not_found")
 
     def signed(self, settings: Settings, photo: Photo, ttl: timedelta) -> str:
-        return links.signed_content_url(
-            photo_id=photo.id, base_url="http://testserver/", secret=settings.secret_key, ttl=ttl
+        # Exactly `ttl` from now, not rounded to a window, so a link can be made already expired.
+        return links.content_url_until(
+            photo_id=photo.id,
+            base_url="http://testserver/",
+            secret=settings.secret_key,
+            expires=int(time.time() + ttl.total_seconds()),
         ).url
 
     async def test_signed_link_without_a_token(self, client, settings: Settings, pool_photo: Photo):
@@ -796,7 +804,7 @@ class TestConsistency:
         response = await client.post(
             f"/photos/pools/{pool.id}", files=upload(make_image()), headers=owner.headers
         )
-        assert (response.status_code, problem_code(response)) == (500, "internal_error")
+        assert (response.status_code, problem_code(response)) == (503, "service_unavailable")
         assert await blob_names(storage) == []
         assert await Photo.count() == 0
 
@@ -812,3 +820,35 @@ class TestConsistency:
         )
         assert await blob_names(storage) == [pool_photo.blob_name]
         assert await Photo.get(pool_photo.id) is not None
+
+
+class TestUrlWindow:
+    """Read URLs expire on 5-minute boundaries so a browser can cache them (section 11)."""
+
+    async def test_reads_within_a_window_return_the_same_url(
+        self, client, pool: Pool, owner: Caller, pool_photo: Photo
+    ):
+        first = (await client.get(f"/photos/pools/{pool.id}", headers=owner.headers)).json()
+        await asyncio.sleep(1.1)  # the unrounded expiry would now differ by a second
+        second = (await client.get(f"/photos/pools/{pool.id}", headers=owner.headers)).json()
+        if first["urlExpiresAt"] == second["urlExpiresAt"]:  # not across a window's edge
+            assert first["url"] == second["url"]
+        assert datetime.fromisoformat(first["urlExpiresAt"]).timestamp() % 300 == 0
+
+    @pytest.mark.parametrize("storage_backend", ["local"])
+    async def test_content_cache_lasts_until_the_link_expires(
+        self, client, storage_backend, pool: Pool, owner: Caller, pool_photo: Photo
+    ):
+        body = (await client.get(f"/photos/pools/{pool.id}", headers=owner.headers)).json()
+        response = await fetch(client, body["url"])
+        cache_control = response.headers["cache-control"]
+        assert cache_control.startswith("private, max-age=")
+        max_age = int(cache_control.removeprefix("private, max-age="))
+        left = datetime.fromisoformat(body["urlExpiresAt"]).timestamp() - time.time()
+        assert 0 < max_age <= left + 1
+
+    async def test_content_read_with_a_token_is_private(
+        self, client, owner: Caller, pool_photo: Photo
+    ):
+        response = await client.get(f"/photos/{pool_photo.id}/content", headers=owner.headers)
+        assert response.headers["cache-control"].startswith("private, max-age=")

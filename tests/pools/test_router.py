@@ -27,6 +27,7 @@ POOL_FIELDS = {
     "poolType",
     "indoor",
     "notes",
+    "timezone",
     "createdAt",
     "updatedAt",
 }
@@ -756,3 +757,32 @@ class TestReadUserSharingAPool:
         )
         response = await client.get(f"/users/{technician.user.id}", headers=owner.headers)
         assert response.status_code == 404
+
+
+class TestPoolTimezone:
+    async def test_default_is_utc(self, client, owner: Caller):
+        response = await client.post("/pools", json={"name": "Lido"}, headers=owner.headers)
+        assert (response.status_code, response.json()["timezone"]) == (201, "UTC")
+
+    async def test_iana_name_is_kept(self, client, owner: Caller):
+        body = {"name": "Lido", "timezone": "Europe/Madrid"}
+        response = await client.post("/pools", json=body, headers=owner.headers)
+        assert (response.status_code, response.json()["timezone"]) == (201, "Europe/Madrid")
+
+    @pytest.mark.parametrize("zone", ["Mars/Olympus", "../../etc/passwd", "", "europe/madrid"])
+    async def test_unknown_name_is_422(self, client, owner: Caller, zone):
+        body = {"name": "Lido", "timezone": zone}
+        response = await client.post("/pools", json=body, headers=owner.headers)
+        assert (response.status_code, problem_code(response)) == (422, "validation_error")
+
+    async def test_patch(self, client, owner: Caller, pool):
+        response = await client.patch(
+            f"/pools/{pool.id}", json={"timezone": "America/New_York"}, headers=owner.headers
+        )
+        assert (response.status_code, response.json()["timezone"]) == (200, "America/New_York")
+
+    async def test_patch_null_is_422(self, client, owner: Caller, pool):
+        response = await client.patch(
+            f"/pools/{pool.id}", json={"timezone": None}, headers=owner.headers
+        )
+        assert response.status_code == 422

@@ -17,7 +17,7 @@ from app.readings.models import PoolValues
 from app.users.models import utcnow
 from tests.conftest import Caller, problem_code
 from tests.factories import make_pool
-from tests.visits.conftest import add_technician, at, iso
+from tests.visits.conftest import add_technician, iso, past
 
 UNKNOWN_ID = str(PydanticObjectId())
 POOL_VALUES_FIELDS = {
@@ -30,10 +30,12 @@ POOL_VALUES_FIELDS = {
     "cyanuricAcid",
     "calciumHardness",
     "salt",
+    "tds",
     "measuredAt",
     "recordedBy",
     "visitId",
     "createdAt",
+    "lsi",
 }
 
 
@@ -108,12 +110,12 @@ class TestCreatePoolValues:
         assert before - timedelta(seconds=1) <= measured_at <= utcnow() + timedelta(seconds=1)
 
     async def test_measured_at_kept(self, client, owner: Caller, pool):
-        response = await record(client, owner, pool, ph=7.5, measuredAt="2030-01-16T08:30:00Z")
-        assert response.json()["measuredAt"] == "2030-01-16T08:30:00Z"
+        response = await record(client, owner, pool, ph=7.5, measuredAt="2026-01-16T08:30:00Z")
+        assert response.json()["measuredAt"] == "2026-01-16T08:30:00Z"
 
     async def test_measured_at_without_offset_is_utc(self, client, owner: Caller, pool):
-        response = await record(client, owner, pool, ph=7.5, measuredAt="2030-01-16T08:30:00")
-        assert response.json()["measuredAt"] == "2030-01-16T08:30:00Z"
+        response = await record(client, owner, pool, ph=7.5, measuredAt="2026-01-16T08:30:00")
+        assert response.json()["measuredAt"] == "2026-01-16T08:30:00Z"
 
     async def test_snake_case_input(self, client, owner: Caller, pool):
         response = await client.post(
@@ -209,9 +211,9 @@ class TestListPoolValues:
         assert response.status_code == 401
 
     async def test_newest_measured_at_first(self, client, owner: Caller, pool):
-        middle = await record(client, owner, pool, ph=7.4, measuredAt=iso(at(10)))
-        oldest = await record(client, owner, pool, ph=7.4, measuredAt=iso(at(8)))
-        newest = await record(client, owner, pool, ph=7.4, measuredAt=iso(at(12)))
+        middle = await record(client, owner, pool, ph=7.4, measuredAt=iso(past(10)))
+        oldest = await record(client, owner, pool, ph=7.4, measuredAt=iso(past(8)))
+        newest = await record(client, owner, pool, ph=7.4, measuredAt=iso(past(12)))
         response = await client.get(self.URL, headers=owner.headers)
         assert ids(response) == [newest.json()["id"], middle.json()["id"], oldest.json()["id"]]
 
@@ -232,23 +234,23 @@ class TestListPoolValues:
         assert ids(response) == [kept.json()["id"]]
 
     async def test_filter_from(self, client, owner: Caller, pool):
-        await record(client, owner, pool, ph=7.4, measuredAt=iso(at(8)))
-        kept = await record(client, owner, pool, ph=7.4, measuredAt=iso(at(10)))
-        response = await client.get(self.URL, params={"from": iso(at(10))}, headers=owner.headers)
+        await record(client, owner, pool, ph=7.4, measuredAt=iso(past(8)))
+        kept = await record(client, owner, pool, ph=7.4, measuredAt=iso(past(10)))
+        response = await client.get(self.URL, params={"from": iso(past(10))}, headers=owner.headers)
         assert ids(response) == [kept.json()["id"]]
 
     async def test_filter_to(self, client, owner: Caller, pool):
-        kept = await record(client, owner, pool, ph=7.4, measuredAt=iso(at(8)))
-        await record(client, owner, pool, ph=7.4, measuredAt=iso(at(10)))
-        response = await client.get(self.URL, params={"to": iso(at(9))}, headers=owner.headers)
+        kept = await record(client, owner, pool, ph=7.4, measuredAt=iso(past(8)))
+        await record(client, owner, pool, ph=7.4, measuredAt=iso(past(10)))
+        response = await client.get(self.URL, params={"to": iso(past(9))}, headers=owner.headers)
         assert ids(response) == [kept.json()["id"]]
 
     async def test_filter_window(self, client, owner: Caller, pool):
-        await record(client, owner, pool, ph=7.4, measuredAt=iso(at(8)))
-        kept = await record(client, owner, pool, ph=7.4, measuredAt=iso(at(10)))
-        await record(client, owner, pool, ph=7.4, measuredAt=iso(at(12)))
+        await record(client, owner, pool, ph=7.4, measuredAt=iso(past(8)))
+        kept = await record(client, owner, pool, ph=7.4, measuredAt=iso(past(10)))
+        await record(client, owner, pool, ph=7.4, measuredAt=iso(past(12)))
         response = await client.get(
-            self.URL, params={"from": iso(at(9)), "to": iso(at(11))}, headers=owner.headers
+            self.URL, params={"from": iso(past(9)), "to": iso(past(11))}, headers=owner.headers
         )
         assert ids(response) == [kept.json()["id"]]
 
@@ -327,7 +329,7 @@ class TestReadPoolValues:
 
     async def test_read_back_equals_create_response(self, client, owner: Caller, pool):
         created = await record(
-            client, owner, pool, ph=7.5, measuredAt="2030-01-16T08:30:00.123456Z"
+            client, owner, pool, ph=7.5, measuredAt="2026-01-16T08:30:00.123456Z"
         )
         response = await client.get(f"/pool-values/{created.json()['id']}", headers=owner.headers)
         assert response.json()["measuredAt"] == created.json()["measuredAt"]

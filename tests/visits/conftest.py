@@ -21,6 +21,16 @@ def at(hour: int, minute: int = 0, *, days: int = 0) -> datetime:
     return DAY + timedelta(days=days, hours=hour, minutes=minute)
 
 
+# A fixed day in the past, for times that record what already happened (`measuredAt`,
+# `visitedAt`), which may not lie more than a day ahead.
+PAST_DAY = datetime(2026, 1, 16, tzinfo=UTC)
+
+
+def past(hour: int, minute: int = 0, *, days: int = 0) -> datetime:
+    """A time on PAST_DAY (plus `days`), in UTC."""
+    return PAST_DAY + timedelta(days=days, hours=hour, minutes=minute)
+
+
 def iso(moment: datetime) -> str:
     """The contract's spelling of a time: ISO 8601 with a `Z` suffix."""
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")

@@ -17,7 +17,7 @@ from app.users.models import utcnow
 from app.visits.models import Visit
 from tests.conftest import Caller, problem_code
 from tests.factories import make_pool
-from tests.visits.conftest import at, iso
+from tests.visits.conftest import iso, past
 
 UNKNOWN_ID = str(PydanticObjectId())
 IN_RANGE = {"ph": 7.5, "chlorine": 2.0, "temperature": 26}
@@ -57,7 +57,7 @@ class TestRecordPoolVisit:
             url(pool), json={"readings": IN_RANGE}, headers=technician.headers
         )
         body = response.json()
-        assert set(body) == {"visit", "poolValues", "alerts"}
+        assert set(body) == {"visit", "poolValues", "alerts", "waterBalance"}
         assert body["alerts"] == []
         assert (body["poolValues"]["ph"], body["poolValues"]["chlorine"]) == (7.5, 2.0)
 
@@ -212,10 +212,10 @@ class TestRecordPoolVisit:
         assert before - timedelta(seconds=1) <= visited_at <= utcnow() + timedelta(seconds=1)
 
     async def test_readings_measured_at_the_visit(self, client, technician: Caller, pool):
-        body = {"readings": IN_RANGE, "visitedAt": iso(at(9))}
+        body = {"readings": IN_RANGE, "visitedAt": iso(past(9))}
         response = await client.post(url(pool), json=body, headers=technician.headers)
-        assert response.json()["visit"]["visitedAt"] == iso(at(9))
-        assert response.json()["poolValues"]["measuredAt"] == iso(at(9))
+        assert response.json()["visit"]["visitedAt"] == iso(past(9))
+        assert response.json()["poolValues"]["measuredAt"] == iso(past(9))
 
     async def test_observations_and_chemicals_kept(self, client, technician: Caller, pool):
         chemicals = [{"name": "pH minus", "amount": 0.5, "unit": "kg"}]

@@ -2,14 +2,14 @@
 
 import contextlib
 from collections.abc import AsyncGenerator, AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from urllib.parse import quote
 
 from azure.core.exceptions import ResourceExistsError, ResourceNotFoundError
 from azure.storage.blob import BlobSasPermissions, ContentSettings, generate_blob_sas
 from azure.storage.blob.aio import BlobServiceClient
 
-from app.core.storage.base import BlobNotFound, ReadUrl, StoredBlob
+from app.core.storage.base import BlobNotFound, ReadUrl, StoredBlob, link_expiry
 
 
 def parse_connection_string(connection_string: str) -> dict[str, str]:
@@ -74,8 +74,8 @@ class AzureBlobStorage:
             yield StoredBlob(name=blob.name, size=blob.size, last_modified=blob.last_modified)
 
     async def read_url(self, name: str, *, ttl: timedelta) -> ReadUrl:
-        # SAS expiry has one-second precision; report the instant the token really stops.
-        expires_at = (datetime.now(UTC) + ttl).replace(microsecond=0)
+        # On a 5-minute boundary: the same SAS (and URL) for every read within one window.
+        expires_at = link_expiry(ttl)
         sas = generate_blob_sas(
             account_name=self.account_name,
             container_name=self.container_name,

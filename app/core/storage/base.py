@@ -1,9 +1,21 @@
 """The storage interface every backend implements."""
 
+import math
 from collections.abc import AsyncGenerator, AsyncIterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
+
+# Read URLs expire on a boundary of this step, so reads within one step hand out the same URL
+# and a browser can cache the bytes behind it.
+LINK_EXPIRY_STEP = timedelta(minutes=5)
+
+
+def link_expiry(ttl: timedelta, *, now: datetime | None = None) -> datetime:
+    """`now + ttl`, rounded up to the next 5-minute boundary (whole seconds, UTC)."""
+    moment = (now or datetime.now(UTC)) + ttl
+    step = LINK_EXPIRY_STEP.total_seconds()
+    return datetime.fromtimestamp(math.ceil(moment.timestamp() / step) * step, UTC)
 
 
 class BlobNotFound(Exception):

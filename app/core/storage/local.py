@@ -3,7 +3,6 @@
 import asyncio
 import os
 import tempfile
-import uuid
 from collections.abc import AsyncGenerator, AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -90,7 +89,8 @@ class LocalBlobStorage:
         await asyncio.to_thread(self._probe)
 
     def _probe(self) -> None:
-        self.root.mkdir(parents=True, exist_ok=True)
-        probe = self.root / f".health-{uuid.uuid4().hex}"
-        probe.write_bytes(b"ok")
-        probe.unlink()
+        # Readiness writes nothing: the folder must exist and be writable for this process.
+        if not self.root.is_dir():
+            raise FileNotFoundError(f"blob folder {self.root} is missing")
+        if not os.access(self.root, os.W_OK | os.X_OK):
+            raise PermissionError(f"blob folder {self.root} is not writable")
