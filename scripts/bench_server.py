@@ -41,6 +41,7 @@ PASSWORD = "bench-password-2026"
 DEFAULT_POOLS = 50
 VISITS_PER_POOL = 200
 MESSAGES = 50
+SCHEDULED_VISITS = 60
 
 
 async def _user(settings: Settings, email: str, role: Role) -> User:
@@ -100,6 +101,20 @@ async def seed(settings: Settings, pools_count: int) -> dict[str, object]:
         await Pool.get_motor_collection().update_one(
             {"_id": pool.id}, {"$set": {"latest_values_id": values[0].id, "latest_values_at": now}}
         )
+    # The agenda's week ahead: scheduled visits spread over the pools, some at the first pool.
+    scheduled = []
+    for n in range(SCHEDULED_VISITS):
+        start = now + timedelta(hours=2 + 2 * n)
+        visit = Visit(
+            pool_id=pools[n % len(pools)].id,
+            technician_id=technician.id,
+            status=VisitStatus.SCHEDULED,
+            scheduled_start=start,
+            scheduled_end=start + timedelta(hours=1),
+        )
+        visit.refresh_occurs_at()
+        scheduled.append(visit)
+    await Visit.insert_many(scheduled)
     thread, _ = await messaging_service.create_thread(
         pool=pools[0], data=ThreadCreate(subject="Bench thread", body="First"), actor=owner
     )
