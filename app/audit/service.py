@@ -31,6 +31,9 @@ async def record(
     """Append an audit event; `changes` holds camelCase field names, never secret ones;
     `details` what else the event needs to say (a cascade's counts)."""
     event = AuditEvent(
+        # An id of our own: Beanie then keeps it, rather than building a pydantic TypeAdapter on
+        # every insert to convert the driver's ObjectId (a third of the insert's own CPU).
+        id=PydanticObjectId(),
         actor_id=actor.id if actor else None,
         actor_role=actor.role.value if actor else None,
         action=action,

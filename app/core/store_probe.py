@@ -41,6 +41,9 @@ COLLECTION_OPERATIONS = (
     "update_one",
 )
 CURSOR_FETCHES = ("to_list", "next", "__anext__")
+# The embedded store runs a whole aggregation when it is called, not when its cursor is fetched:
+# its time is store time too (the round trip is still counted once, at the cursor's first fetch).
+EAGER_CALLS = ("aggregate",)
 
 ROUND_TRIPS_HEADER = "x-store-round-trips"
 STORE_TIME_HEADER = "x-store-time-ms"
@@ -81,16 +84,18 @@ def _probed(
         usage = _usage.get()
         if usage is None or _inside.get():
             return await call(self, *args, **kwargs)
-        if per_cursor:
-            if id(self) in usage._fetched_cursors:
-                return await call(self, *args, **kwargs)
-            usage._fetched_cursors.add(id(self))
-        # A collection has a name, a find cursor its collection's; an aggregation cursor neither.
-        collection = getattr(self, "name", None) or getattr(
-            getattr(self, "collection", None), "name", "(aggregation)"
-        )
-        usage.round_trips += 1
-        usage.operations.append(f"{collection}.{name}")
+        # A cursor's later fetches (`async for`) are store time but not new round trips here:
+        # the embedded store keeps scanning the collection as the cursor is iterated.
+        first = not per_cursor or id(self) not in usage._fetched_cursors
+        if first:
+            if per_cursor:
+                usage._fetched_cursors.add(id(self))
+            # A collection has a name, a find cursor its collection's, an aggregation neither.
+            collection = getattr(self, "name", None) or getattr(
+                getattr(self, "collection", None), "name", "(aggregation)"
+            )
+            usage.round_trips += 1
+            usage.operations.append(f"{collection}.{name}")
         token = _inside.set(True)
         started = time.perf_counter()
         try:
@@ -100,6 +105,21 @@ def _probed(
             _inside.reset(token)
 
     return probed
+
+
+def _timed(call: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(call)
+    def timed(self: Any, *args: Any, **kwargs: Any) -> Any:
+        usage = _usage.get()
+        if usage is None or _inside.get():
+            return call(self, *args, **kwargs)
+        started = time.perf_counter()
+        try:
+            return call(self, *args, **kwargs)
+        finally:
+            usage.seconds += time.perf_counter() - started
+
+    return timed
 
 
 def _driver_classes() -> tuple[list[type], list[type]]:
@@ -137,6 +157,12 @@ def install() -> None:
                     continue
                 _originals[(cls, name)] = cls.__dict__.get(name)
                 setattr(cls, name, _probed(original, name, per_cursor=per_cursor))
+    import mongomock_motor
+
+    for cls in (mongomock_motor.AsyncMongoMockCollection, mongomock_motor.AsyncMongoMockDatabase):
+        for name in EAGER_CALLS:
+            _originals[(cls, name)] = cls.__dict__.get(name)
+            setattr(cls, name, _timed(getattr(cls, name)))
 
 
 def uninstall() -> None:

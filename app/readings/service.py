@@ -32,6 +32,7 @@ async def insert(
 ) -> PoolValues:
     """Store one set of readings (no alert evaluation)."""
     pool_values = PoolValues(
+        id=PydanticObjectId(),  # spares Beanie's insert a TypeAdapter (see audit_service.record)
         pool_id=pool_id,
         **readings,
         measured_at=measured_at or utcnow(),
