@@ -56,7 +56,8 @@ class StoreUsage:
     round_trips: int = 0
     seconds: float = 0.0
     operations: list[str] = field(default_factory=list)
-    _fetched_cursors: set[int] = field(default_factory=set, repr=False)
+    # By id, holding each cursor so that no later cursor can be given a freed one's id.
+    _fetched_cursors: dict[int, Any] = field(default_factory=dict, repr=False)
 
 
 _usage: ContextVar[StoreUsage | None] = ContextVar("store_usage", default=None)
@@ -89,7 +90,7 @@ def _probed(
         first = not per_cursor or id(self) not in usage._fetched_cursors
         if first:
             if per_cursor:
-                usage._fetched_cursors.add(id(self))
+                usage._fetched_cursors[id(self)] = self
             # A collection has a name, a find cursor its collection's, an aggregation neither.
             collection = getattr(self, "name", None) or getattr(
                 getattr(self, "collection", None), "name", "(aggregation)"
