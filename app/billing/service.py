@@ -57,7 +57,7 @@ from app.pools import service as pools_service
 from app.pools.models import Pool
 from app.users import service as users_service
 from app.users.exceptions import UserNotFound, UserNotOwner
-from app.users.models import Role, User, UserStatus, utcnow
+from app.users.models import Role, User, utcnow
 from app.visits.exceptions import VisitAlreadyInvoiced
 from app.visits.models import Visit, VisitStatus
 
@@ -83,16 +83,6 @@ def visit_local_date(visit: Visit, zone: ZoneInfo) -> date:
 
 
 # --- shared checks ----------------------------------------------------------------------------
-
-
-async def billable_owner(*, owner_id: PydanticObjectId) -> User:
-    """The customer: 404 if missing or deleted, 400 `user_not_owner` if not an owner."""
-    owner = await users_service.get(user_id=owner_id)
-    if owner.status is UserStatus.DELETED:
-        raise UserNotFound
-    if owner.role is not Role.OWNER:
-        raise UserNotOwner
-    return owner
 
 
 async def billable_pool(*, pool_id: PydanticObjectId, owner: User) -> Pool:
@@ -289,7 +279,7 @@ def _explicit_lines(lines: list[InvoiceLineIn]) -> list[InvoiceLine]:
 
 async def create_invoice(*, data: InvoiceCreate, actor: User, settings: Settings) -> Invoice:
     """A draft invoice, from explicit lines or from the pool's completed visits of a period."""
-    owner = await billable_owner(owner_id=data.owner_id)
+    owner = await pools_service.valid_owner(owner_id=data.owner_id)  # the customer
     pool = await billable_pool(pool_id=data.pool_id, owner=owner)
     invoice_id = PydanticObjectId()
     if data.lines is not None:

@@ -94,7 +94,8 @@ def ensure_manage(*, user: User, pool: Pool) -> None:
         raise Forbidden("Only the pool's owner or an admin may do this.")
 
 
-async def _valid_owner(*, owner_id: PydanticObjectId) -> User:
+async def valid_owner(*, owner_id: PydanticObjectId) -> User:
+    """An owner to give a pool (or bill): 404 if missing or deleted, 400 `user_not_owner`."""
     owner = await users_service.get(user_id=owner_id)
     if owner.status is UserStatus.DELETED:
         raise UserNotFound
@@ -114,7 +115,7 @@ async def create(*, data: PoolCreate, actor: User) -> Pool:
     else:
         if data.owner_id is None:
             raise InvalidInput(loc=["body", "ownerId"], msg="Admins must name the pool's owner.")
-        owner_id = (await _valid_owner(owner_id=data.owner_id)).id
+        owner_id = (await valid_owner(owner_id=data.owner_id)).id
     pool = Pool(**data.model_dump(exclude={"owner_id"}), owner_id=owner_id)
     await pool.insert()
     await audit_service.record(
@@ -154,7 +155,7 @@ async def update(*, pool: Pool, data: PoolUpdate, actor: User, settings: Setting
     if new_owner_id is not None and new_owner_id != pool.owner_id:
         if actor.role is not Role.ADMIN:
             raise Forbidden("Only an admin may change a pool's owner.")
-        await _valid_owner(owner_id=new_owner_id)
+        await valid_owner(owner_id=new_owner_id)
     if not changes:
         return pool
     new_timezone = changes.get("timezone", pool.timezone) != pool.timezone
