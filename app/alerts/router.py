@@ -47,9 +47,7 @@ async def list_pool_alerts(
     pool: AccessiblePool, page: Pagination, status: AlertStatus | None = None
 ) -> Page[AlertOut]:
     """The pool's alerts, newest first (pool access)."""
-    return await paginate(
-        service.list_(pool_id=pool.id, status=status), page, AlertOut.model_validate
-    )
+    return await paginate(service.list_(pool_id=pool.id, status=status), page, AlertOut)
 
 
 @router.post(

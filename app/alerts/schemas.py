@@ -2,11 +2,10 @@
 
 from typing import Self
 
-from beanie import PydanticObjectId
 from pydantic import model_validator
 
 from app.alerts.models import AlertStatus, Metric, Severity
-from app.core.schemas import ApiInput, ApiOutput, UtcDatetime
+from app.core.schemas import ApiInput, ApiOutput, ObjectIdOut, UtcDatetime
 
 BOUNDS = {Metric.PH: (0, 14), Metric.CHLORINE: (0, 20), Metric.TEMPERATURE: (-5, 50)}
 
@@ -43,7 +42,7 @@ class AlertConfigIn(ApiInput):
 
 
 class AlertConfigOut(ApiOutput):
-    pool_id: PydanticObjectId
+    pool_id: ObjectIdOut
     enabled: bool
     ph: RangeOut
     chlorine: RangeOut
@@ -52,16 +51,16 @@ class AlertConfigOut(ApiOutput):
 
 
 class AlertOut(ApiOutput):
-    id: PydanticObjectId
-    pool_id: PydanticObjectId
+    id: ObjectIdOut
+    pool_id: ObjectIdOut
     metric: Metric
     value: float
     min: float
     max: float
     severity: Severity
     status: AlertStatus
-    pool_values_id: PydanticObjectId | None
+    pool_values_id: ObjectIdOut | None
     created_at: UtcDatetime
     acknowledged_at: UtcDatetime | None
-    acknowledged_by: PydanticObjectId | None
+    acknowledged_by: ObjectIdOut | None
     resolved_at: UtcDatetime | None

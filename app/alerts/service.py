@@ -160,9 +160,12 @@ async def _raise_or_update(
     raise AssertionError("unreachable: the second pass updates the open alert")
 
 
-async def _resolve(*, pool_id: PydanticObjectId, metric: Metric) -> None:
-    await Alert.get_motor_collection().update_one(
-        {"open_key": _open_key(pool_id, metric)},
+async def _resolve(*, pool_id: PydanticObjectId, metrics: list[Metric]) -> None:
+    """Resolve the pool's open alerts on these metrics, in one update."""
+    if not metrics:
+        return
+    await Alert.get_motor_collection().update_many(
+        {"open_key": {"$in": [_open_key(pool_id, metric) for metric in metrics]}},
         {
             "$set": {"status": AlertStatus.RESOLVED.value, "resolved_at": utcnow()},
             "$unset": {"open_key": "", "open_pool_id": ""},
@@ -197,6 +200,7 @@ async def evaluate(
         return []
     touched = []
     raised = []
+    in_range = []
     for metric in Metric:
         value = readings.get(metric.value)
         if value is None:
@@ -204,7 +208,7 @@ async def evaluate(
         limits = config.range_for(metric)
         severity = classify(value, limits)
         if severity is None:
-            await _resolve(pool_id=pool_id, metric=metric)
+            in_range.append(metric)
         else:
             alert, is_new = await _raise_or_update(
                 pool_id=pool_id,
@@ -217,6 +221,7 @@ async def evaluate(
             touched.append(alert)
             if is_new:
                 raised.append(alert)
+    await _resolve(pool_id=pool_id, metrics=in_range)
     if raised:
         pool = await pools_service.get(pool_id=pool_id)
         for alert in raised:

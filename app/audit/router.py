@@ -37,7 +37,7 @@ async def list_audit_events(
         since=since,
         until=until,
     )
-    return await paginate(query, page, AuditEventOut.model_validate)
+    return await paginate(query, page, AuditEventOut)
 
 
 @router.get(

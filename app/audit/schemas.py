@@ -2,20 +2,18 @@
 
 from typing import Any
 
-from beanie import PydanticObjectId
-
-from app.core.schemas import ApiOutput, UtcDatetime
+from app.core.schemas import ApiOutput, ObjectIdOut, UtcDatetime
 
 
 class AuditEventOut(ApiOutput):
-    id: PydanticObjectId
+    id: ObjectIdOut
     at: UtcDatetime
-    actor_id: PydanticObjectId | None
+    actor_id: ObjectIdOut | None
     actor_role: str | None
     action: str
     resource_type: str
     resource_id: str | None
-    pool_id: PydanticObjectId | None
+    pool_id: ObjectIdOut | None
     request_id: str | None
     ip: str | None
     changes: list[str]

@@ -20,7 +20,7 @@ from app.billing.schemas import (
 )
 from app.core.dependencies import SettingsDep
 from app.core.errors import problem_responses
-from app.core.pagination import Pagination, paginate
+from app.core.pagination import Pagination, paginate, paginate_documents
 from app.core.schemas import Page
 
 router = APIRouter(tags=["billing"])
@@ -60,7 +60,7 @@ async def list_invoices(
         issued_from=issued_from,
         issued_to=issued_to,
     )
-    return await paginate(query, page, InvoiceOut.of)
+    return await paginate_documents(query, page, InvoiceOut.of)
 
 
 @router.get(
@@ -158,7 +158,7 @@ async def list_payments(
 ) -> Page[PaymentOut]:
     """Payments, newest first (admin: all; an owner: their own; technicians 403)."""
     query = service.list_payments(viewer=viewer, invoice_id=invoice_id)
-    return await paginate(query, page, PaymentOut.model_validate)
+    return await paginate(query, page, PaymentOut)
 
 
 @router.get(

@@ -8,7 +8,7 @@ from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
 from app.billing import money
 from app.billing.models import Invoice, InvoiceStatus, PaymentMethod
-from app.core.schemas import ApiInput, ApiOutput, PartialUpdate, UtcDatetime
+from app.core.schemas import ApiInput, ApiOutput, ObjectIdOut, PartialUpdate, UtcDatetime
 
 MAX_LINES = 100
 MAX_QUANTITY = 10_000
@@ -107,15 +107,15 @@ class InvoiceLineOut(ApiOutput):
     quantity: int
     unit_price_cents: int
     amount_cents: int
-    visit_id: PydanticObjectId | None
+    visit_id: ObjectIdOut | None
 
 
 class InvoiceOut(ApiOutput):
-    id: PydanticObjectId
+    id: ObjectIdOut
     number: str | None
-    owner_id: PydanticObjectId
+    owner_id: ObjectIdOut
     owner_name: str
-    pool_id: PydanticObjectId
+    pool_id: ObjectIdOut
     pool_name: str
     status: InvoiceStatus
     currency: str
@@ -157,21 +157,21 @@ class PaymentCreate(ApiInput):
 
 
 class PaymentOut(ApiOutput):
-    id: PydanticObjectId
-    invoice_id: PydanticObjectId
-    owner_id: PydanticObjectId
+    id: ObjectIdOut
+    invoice_id: ObjectIdOut
+    owner_id: ObjectIdOut
     amount_cents: int
     method: PaymentMethod
     reference: str
     paid_at: UtcDatetime
-    recorded_by: PydanticObjectId
+    recorded_by: ObjectIdOut
     created_at: UtcDatetime
 
 
 class StatementInvoice(ApiOutput):
-    id: PydanticObjectId
+    id: ObjectIdOut
     number: str | None
-    pool_id: PydanticObjectId
+    pool_id: ObjectIdOut
     pool_name: str
     issued_date: date | None
     due_date: date | None
@@ -181,7 +181,7 @@ class StatementInvoice(ApiOutput):
 
 
 class StatementOut(ApiOutput):
-    owner_id: PydanticObjectId
+    owner_id: ObjectIdOut
     from_: date = Field(alias="from", serialization_alias="from")
     to: date
     currency: str

@@ -3,7 +3,17 @@
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, ClassVar, Generic, Self, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, model_validator
+from beanie import PydanticObjectId
+from bson import ObjectId
+from bson.tz_util import utc as STORED_UTC
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+    model_validator,
+)
 from pydantic.alias_generators import to_camel
 
 EARLIEST_TIME = datetime(1970, 1, 1, tzinfo=UTC)
@@ -18,14 +28,21 @@ def _as_utc(value: datetime) -> datetime:
     Every time must lie in [1970, 2100) once in UTC, so no query or stored value reaches the ends
     of the calendar (where converting an offset overflows and BSON dates lose their meaning).
     """
-    try:
-        value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-    except OverflowError:
-        value = EARLIEST_TIME - timedelta(days=1)  # an offset past year 1 or 9999: out of range
+    # Every time of every response passes here, five per visit of a page. What the store hands
+    # back (in its own UTC zone, bson's) was checked on the way in: it is answered as it is.
+    if value.tzinfo is STORED_UTC:
+        return value
+    if value.tzinfo is not UTC:
+        try:
+            value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        except OverflowError:
+            value = EARLIEST_TIME - timedelta(days=1)  # an offset past year 1 or 9999: out of range
     if not EARLIEST_TIME <= value < LATEST_TIME:
         raise ValueError("Times must lie between 1970-01-01T00:00:00Z and 2100-01-01T00:00:00Z.")
-    # MongoDB stores milliseconds: cut the rest now so what is answered is what is stored.
-    return value.replace(microsecond=value.microsecond - value.microsecond % 1000)
+    if value.microsecond % 1000:
+        # MongoDB stores milliseconds: cut the rest now so what is answered is what is stored.
+        value = value.replace(microsecond=value.microsecond - value.microsecond % 1000)
+    return value
 
 
 def _not_in_future(value: datetime) -> datetime:
@@ -40,6 +57,16 @@ UtcDatetime = Annotated[datetime, AfterValidator(_as_utc)]
 
 RecordedDatetime = Annotated[datetime, AfterValidator(_as_utc), AfterValidator(_not_in_future)]
 """A time of something that already happened (`measuredAt`, `visitedAt`): not beyond tomorrow."""
+
+
+def _keep_object_id(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    """An id the store or a document hands over is an `ObjectId` already: keep it as it is."""
+    return value if isinstance(value, ObjectId) else handler(value)
+
+
+ObjectIdOut = Annotated[PydanticObjectId, WrapValidator(_keep_object_id)]
+"""An id in a response. Beanie's validator builds a new id from every one it is given, six per
+visit of a page; this one keeps what is an id already. Its OpenAPI schema is Beanie's."""
 
 
 class ApiSchema(BaseModel):

@@ -1,11 +1,10 @@
 """The pool dashboard aggregate."""
 
-from beanie import PydanticObjectId
 from pydantic import Field
 
 from app.alerts.models import PoolHealth
 from app.alerts.schemas import AlertConfigOut, AlertOut
-from app.core.schemas import ApiOutput, UtcDatetime
+from app.core.schemas import ApiOutput, ObjectIdOut, UtcDatetime
 from app.pools.schemas import PoolOut
 from app.readings.schemas import CHLORINE_TEXT, PH_TEXT, TEMPERATURE_TEXT
 from app.users.schemas import UserSummary
@@ -14,7 +13,7 @@ from app.water_balance.schemas import WaterBalanceOut
 
 
 class LatestReadings(ApiOutput):
-    pool_values_id: PydanticObjectId
+    pool_values_id: ObjectIdOut
     ph: float | None = Field(description=PH_TEXT)
     chlorine: float | None = Field(description=CHLORINE_TEXT)
     temperature: float | None = Field(description=TEMPERATURE_TEXT)
@@ -22,7 +21,7 @@ class LatestReadings(ApiOutput):
 
 
 class LastVisit(ApiOutput):
-    id: PydanticObjectId
+    id: ObjectIdOut
     visited_at: UtcDatetime | None
     status: VisitStatus
     pool_health: PoolHealth | None
@@ -30,10 +29,10 @@ class LastVisit(ApiOutput):
 
 
 class NextVisit(ApiOutput):
-    id: PydanticObjectId
+    id: ObjectIdOut
     scheduled_start: UtcDatetime
     scheduled_end: UtcDatetime
-    technician_id: PydanticObjectId
+    technician_id: ObjectIdOut
 
 
 class Dashboard(ApiOutput):

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from app.core.rows import Row
 from app.invites.models import Invite
 from app.invites.schemas import InviteOut
 from app.pools import service as pools_service
@@ -18,6 +19,11 @@ async def invites_out(invites: list[Invite], now: datetime) -> list[InviteOut]:
         InviteOut.at(invite, now, pool=pools.get(invite.pool_id), owner=owners.get(invite.owner_id))
         for invite in invites
     ]
+
+
+async def invite_page_out(found: list[Row], now: datetime) -> list[InviteOut]:
+    """A page of stored invites as read at `now`."""
+    return await invites_out([Invite.model_validate(row) for row in found], now)
 
 
 async def invite_out(invite: Invite, now: datetime) -> InviteOut:

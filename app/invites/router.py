@@ -60,7 +60,7 @@ async def list_invites(
     """Invites the caller may see (admin all, owner their pools', technician their own)."""
     now = utcnow()
     query = service.list_(viewer=viewer, now=now, status=status, pool_id=pool_id)
-    return await paginate_presented(query, page, partial(presenters.invites_out, now=now))
+    return await paginate_presented(query, page, partial(presenters.invite_page_out, now=now))
 
 
 @router.get(
@@ -79,7 +79,7 @@ async def list_technician_invites(
     query = await service.list_for_technician(
         technician_id=technician_id, viewer=viewer, now=now, status=status
     )
-    return await paginate_presented(query, page, partial(presenters.invites_out, now=now))
+    return await paginate_presented(query, page, partial(presenters.invite_page_out, now=now))
 
 
 @router.get(
@@ -95,7 +95,7 @@ async def list_technician_pending_invites(
     query = await service.list_for_technician(
         technician_id=technician_id, viewer=viewer, now=now, status=InviteStatus.PENDING
     )
-    return await paginate_presented(query, page, partial(presenters.invites_out, now=now))
+    return await paginate_presented(query, page, partial(presenters.invite_page_out, now=now))
 
 
 @router.get(

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 from beanie import PydanticObjectId
 from pydantic import StringConstraints
 
-from app.core.schemas import ApiInput, ApiOutput, PartialUpdate, UtcDatetime
+from app.core.schemas import ApiInput, ApiOutput, ObjectIdOut, PartialUpdate, UtcDatetime
 from app.invites.models import Invite, InviteStatus
 from app.pools.models import Pool
 from app.users.models import User, UserStatus
@@ -36,7 +36,7 @@ class InviteUpdate(PartialUpdate):
 class InvitePool(ApiOutput):
     """The pool an invite offers, so the invited technician can decide before accepting."""
 
-    id: PydanticObjectId
+    id: ObjectIdOut
     name: str
     address: str | None
 
@@ -44,7 +44,7 @@ class InvitePool(ApiOutput):
 class InviteOwner(ApiOutput):
     """The owner who invites; a deleted one carries only its id and `deleted: true`."""
 
-    id: PydanticObjectId
+    id: ObjectIdOut
     name: str | None
     last_name: str | None
     deleted: bool
@@ -58,10 +58,10 @@ class InviteOwner(ApiOutput):
 
 
 class InviteOut(ApiOutput):
-    id: PydanticObjectId
-    pool_id: PydanticObjectId
-    owner_id: PydanticObjectId
-    technician_id: PydanticObjectId | None
+    id: ObjectIdOut
+    pool_id: ObjectIdOut
+    owner_id: ObjectIdOut
+    technician_id: ObjectIdOut | None
     technician_email: str
     status: InviteStatus
     message: str | None

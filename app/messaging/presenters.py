@@ -5,6 +5,7 @@ import json
 from beanie import PydanticObjectId
 from fastapi import Request
 
+from app.core.rows import Row
 from app.messaging import service
 from app.messaging.models import Message
 from app.messaging.schemas import MessageOut
@@ -12,12 +13,12 @@ from app.photos.dependencies import PhotoPresenter, presenter_for
 from app.users.models import User
 
 
-async def messages_out(messages: list[Message], presenter: PhotoPresenter) -> list[MessageOut]:
-    """Messages with their photos: one photo query for the whole list."""
-    photos = await service.photos_by_message(messages=messages)
+async def messages_out(messages: list[Row], presenter: PhotoPresenter) -> list[MessageOut]:
+    """Messages (as stored, or dumped) with their photos: one photo query for the whole list."""
+    photos = await service.photos_by_message(message_ids=[message["id"] for message in messages])
     return [
         MessageOut.model_validate(
-            {**message.model_dump(), "photos": await presenter.out_many(photos[message.id])}
+            {**message, "photos": await presenter.out_many(photos[message["id"]])}
         )
         for message in messages
     ]
@@ -25,7 +26,7 @@ async def messages_out(messages: list[Message], presenter: PhotoPresenter) -> li
 
 async def message_out(message: Message, presenter: PhotoPresenter) -> MessageOut:
     """One message with its photos."""
-    return (await messages_out([message], presenter))[0]
+    return (await messages_out([message.model_dump()], presenter))[0]
 
 
 async def present_replayed_message(request: Request, kept_body: bytes, caller: User) -> bytes:

@@ -55,7 +55,7 @@ async def list_threads(
 ) -> Page[ThreadOut]:
     """The pool's threads, most recent activity first (pool access)."""
     query = service.list_threads(pool_id=pool.id, status=status)
-    return await paginate(query, page, ThreadOut.model_validate)
+    return await paginate(query, page, ThreadOut)
 
 
 @router.get(

@@ -5,7 +5,7 @@ from typing import Annotated
 from beanie import PydanticObjectId
 from pydantic import Field, StringConstraints
 
-from app.core.schemas import ApiInput, ApiOutput, PartialUpdate, UtcDatetime
+from app.core.schemas import ApiInput, ApiOutput, ObjectIdOut, PartialUpdate, UtcDatetime
 from app.messaging.models import MessageType, ThreadStatus
 from app.photos.schemas import PhotoOut
 
@@ -35,19 +35,19 @@ class MessageUpdate(ApiInput):
 
 
 class LastMessageOut(ApiOutput):
-    id: PydanticObjectId
-    author_id: PydanticObjectId
+    id: ObjectIdOut
+    author_id: ObjectIdOut
     type: MessageType
     preview: str
     created_at: UtcDatetime
 
 
 class ThreadOut(ApiOutput):
-    id: PydanticObjectId
-    pool_id: PydanticObjectId
+    id: ObjectIdOut
+    pool_id: ObjectIdOut
     subject: str
     status: ThreadStatus
-    created_by: PydanticObjectId
+    created_by: ObjectIdOut
     created_at: UtcDatetime
     updated_at: UtcDatetime
     message_count: int
@@ -55,13 +55,13 @@ class ThreadOut(ApiOutput):
 
 
 class MessageOut(ApiOutput):
-    id: PydanticObjectId
-    thread_id: PydanticObjectId
-    pool_id: PydanticObjectId
-    author_id: PydanticObjectId
+    id: ObjectIdOut
+    thread_id: ObjectIdOut
+    pool_id: ObjectIdOut
+    author_id: ObjectIdOut
     type: MessageType
     body: str
-    reply_to_message_id: PydanticObjectId | None
+    reply_to_message_id: ObjectIdOut | None
     edited_at: UtcDatetime | None
     created_at: UtcDatetime
     photos: list[PhotoOut] = Field(default_factory=list)

@@ -1,5 +1,7 @@
 """The rules of messaging: the thread status machine, atomic thread counters, replies, edits."""
 
+from collections.abc import Iterable
+
 from beanie import PydanticObjectId
 from beanie.odm.queries.find import FindMany
 from fastapi import UploadFile
@@ -265,9 +267,11 @@ async def delete_for_pool(*, pool_id: PydanticObjectId) -> tuple[int, int]:
     return threads.deleted_count, messages.deleted_count
 
 
-async def photos_by_message(*, messages: list[Message]) -> dict[PydanticObjectId, list[Photo]]:
+async def photos_by_message(
+    *, message_ids: Iterable[PydanticObjectId]
+) -> dict[PydanticObjectId, list[Photo]]:
     """The photos of a page of messages, fetched in one query and grouped per message."""
-    grouped: dict[PydanticObjectId, list[Photo]] = {message.id: [] for message in messages}
+    grouped: dict[PydanticObjectId, list[Photo]] = {message_id: [] for message_id in message_ids}
     if not grouped:
         return grouped
     photos = await photos_service.photos_for(

@@ -25,9 +25,7 @@ async def list_notifications(
     user: CurrentUser, page: Pagination, unread: bool | None = None
 ) -> NotificationPage:
     """The caller's notifications, newest first (`unread=true` for the unread ones only)."""
-    found = await paginate(
-        service.list_(user=user, unread=unread), page, NotificationOut.model_validate
-    )
+    found = await paginate(service.list_(user=user, unread=unread), page, NotificationOut)
     return NotificationPage(
         items=found.items,
         total=found.total,

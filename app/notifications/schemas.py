@@ -1,19 +1,17 @@
 """Notification, feed and preference bodies."""
 
-from beanie import PydanticObjectId
-
-from app.core.schemas import ApiInput, ApiOutput, Page, UtcDatetime
+from app.core.schemas import ApiInput, ApiOutput, ObjectIdOut, Page, UtcDatetime
 from app.notifications.models import EmailPreferences
 
 
 class NotificationOut(ApiOutput):
-    id: PydanticObjectId
+    id: ObjectIdOut
     event: str
     title: str
     body: str
-    pool_id: PydanticObjectId | None
+    pool_id: ObjectIdOut | None
     resource_type: str
-    resource_id: PydanticObjectId
+    resource_id: ObjectIdOut
     read_at: UtcDatetime | None
     created_at: UtcDatetime
 

@@ -1,21 +1,19 @@
 """Photo response bodies."""
 
-from beanie import PydanticObjectId
-
-from app.core.schemas import ApiOutput, UtcDatetime
+from app.core.schemas import ApiOutput, ObjectIdOut, UtcDatetime
 from app.photos.models import PhotoContext
 
 
 class PhotoOut(ApiOutput):
     """A photo's metadata and a short-lived URL to read its bytes."""
 
-    id: PydanticObjectId
+    id: ObjectIdOut
     context: PhotoContext
-    pool_id: PydanticObjectId | None
-    visit_id: PydanticObjectId | None
-    user_id: PydanticObjectId | None
-    message_id: PydanticObjectId | None
-    uploaded_by: PydanticObjectId
+    pool_id: ObjectIdOut | None
+    visit_id: ObjectIdOut | None
+    user_id: ObjectIdOut | None
+    message_id: ObjectIdOut | None
+    uploaded_by: ObjectIdOut
     file_name: str | None
     content_type: str
     size_bytes: int

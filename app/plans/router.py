@@ -36,9 +36,7 @@ async def create_service_plan(
 )
 async def list_service_plans(pool: AccessiblePool, page: Pagination) -> Page[ServicePlanOut]:
     """A pool's service plans, newest first (pool access)."""
-    return await paginate(
-        service.list_for_pool(pool_id=pool.id), page, ServicePlanOut.model_validate
-    )
+    return await paginate(service.list_for_pool(pool_id=pool.id), page, ServicePlanOut)
 
 
 @router.get(

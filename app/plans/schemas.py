@@ -6,7 +6,7 @@ from typing import Annotated, Self
 from beanie import PydanticObjectId
 from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
-from app.core.schemas import ApiInput, ApiOutput, PartialUpdate, UtcDatetime
+from app.core.schemas import ApiInput, ApiOutput, ObjectIdOut, PartialUpdate, UtcDatetime
 
 IntervalWeeks = Annotated[int, Field(ge=1, le=8, description="1 weekly, 2 every other week.")]
 Weekday = Annotated[int, Field(ge=1, le=7, description="ISO weekday: Monday 1, Sunday 7.")]
@@ -71,9 +71,9 @@ class ServicePlanUpdate(PartialUpdate):
 
 
 class ServicePlanOut(ApiOutput):
-    id: PydanticObjectId
-    pool_id: PydanticObjectId
-    technician_id: PydanticObjectId
+    id: ObjectIdOut
+    pool_id: ObjectIdOut
+    technician_id: ObjectIdOut
     interval_weeks: int
     weekday: int
     start_time: str

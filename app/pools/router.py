@@ -41,7 +41,7 @@ async def list_pools(
 ) -> Page[PoolOut]:
     """Pools the caller may see (admin all, owner own, technician assigned), newest first."""
     query = service.list_(viewer=viewer, owner_id=owner_id, technician_id=technician_id, q=q)
-    return await paginate(query, page, PoolOut.model_validate)
+    return await paginate(query, page, PoolOut)
 
 
 @router.get(
@@ -54,7 +54,7 @@ async def list_pools_of_owner(
 ) -> Page[PoolOut]:
     """Pools owned by a user (admin, or that owner)."""
     query = await service.list_owned_by(owner_id=user_id, viewer=viewer)
-    return await paginate(query, page, PoolOut.model_validate)
+    return await paginate(query, page, PoolOut)
 
 
 @router.get(
@@ -67,7 +67,7 @@ async def list_pools_of_technician(
 ) -> Page[PoolOut]:
     """Pools a technician is assigned to (admin, or that technician)."""
     query = await service.list_assigned_to(technician_id=technician_id, viewer=viewer)
-    return await paginate(query, page, PoolOut.model_validate)
+    return await paginate(query, page, PoolOut)
 
 
 @router.get("/{poolId}", response_model=PoolOut, responses=problem_responses(401, 404, 422))

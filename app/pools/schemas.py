@@ -7,7 +7,7 @@ from zoneinfo import available_timezones
 from beanie import PydanticObjectId
 from pydantic import AfterValidator, Field, StringConstraints
 
-from app.core.schemas import ApiInput, ApiOutput, PartialUpdate, UtcDatetime
+from app.core.schemas import ApiInput, ApiOutput, ObjectIdOut, PartialUpdate, UtcDatetime
 from app.pools.models import PoolType
 
 PoolName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
@@ -63,10 +63,10 @@ class PoolUpdate(PartialUpdate):
 
 
 class PoolOut(ApiOutput):
-    id: PydanticObjectId
+    id: ObjectIdOut
     name: str
-    owner_id: PydanticObjectId
-    technician_ids: list[PydanticObjectId]
+    owner_id: ObjectIdOut
+    technician_ids: list[ObjectIdOut]
     address: str | None
     volume_liters: float | None
     pool_type: PoolType

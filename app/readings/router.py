@@ -34,7 +34,7 @@ async def list_pool_values(
 ) -> Page[PoolValuesOut]:
     """Readings of the pools the caller may see, newest `measuredAt` first."""
     query = await service.list_(viewer=viewer, pool_id=pool_id, since=since, until=until)
-    return await paginate(query, page, PoolValuesOut.model_validate)
+    return await paginate(query, page, PoolValuesOut)
 
 
 @router.get(

@@ -6,7 +6,14 @@ from beanie import PydanticObjectId
 from pydantic import Field, computed_field, model_validator
 
 from app import chemistry
-from app.core.schemas import ApiInput, ApiOutput, PartialUpdate, RecordedDatetime, UtcDatetime
+from app.core.schemas import (
+    ApiInput,
+    ApiOutput,
+    ObjectIdOut,
+    PartialUpdate,
+    RecordedDatetime,
+    UtcDatetime,
+)
 from app.readings.models import READING_FIELDS
 
 PH_TEXT = "pH (0-14)."
@@ -79,8 +86,8 @@ def chemistry_reading(values: object) -> chemistry.Reading:
 
 
 class PoolValuesOut(ApiOutput):
-    id: PydanticObjectId
-    pool_id: PydanticObjectId
+    id: ObjectIdOut
+    pool_id: ObjectIdOut
     ph: float | None = Field(description=PH_TEXT)
     chlorine: float | None = Field(description=CHLORINE_TEXT)
     temperature: float | None = Field(description=TEMPERATURE_TEXT)
@@ -90,8 +97,8 @@ class PoolValuesOut(ApiOutput):
     salt: float | None = Field(description=SALT_TEXT)
     tds: float | None = Field(description=TDS_TEXT)
     measured_at: UtcDatetime
-    recorded_by: PydanticObjectId
-    visit_id: PydanticObjectId | None
+    recorded_by: ObjectIdOut
+    visit_id: ObjectIdOut | None
     created_at: UtcDatetime
 
     @computed_field(  # type: ignore[prop-decorator]

@@ -28,9 +28,7 @@ async def list_users(
     q: Annotated[str | None, Query(max_length=100, description="Name or email contains.")] = None,
 ) -> Page[UserOut]:
     """List users (admin)."""
-    return await paginate(
-        service.list_(role=role, status=status, q=q), page, UserOut.model_validate
-    )
+    return await paginate(service.list_(role=role, status=status, q=q), page, UserOut)
 
 
 @router.post(

@@ -2,10 +2,9 @@
 
 from typing import Annotated, Literal
 
-from beanie import PydanticObjectId
 from pydantic import AfterValidator, BeforeValidator, EmailStr, Field, StringConstraints
 
-from app.core.schemas import ApiInput, ApiOutput, PartialUpdate, UtcDatetime
+from app.core.schemas import ApiInput, ApiOutput, ObjectIdOut, PartialUpdate, UtcDatetime
 from app.users.models import Role, User, UserStatus
 
 MAX_PASSWORD_BYTES = 72
@@ -38,7 +37,7 @@ SettableStatus = Literal[UserStatus.ACTIVE, UserStatus.INACTIVE]
 
 
 class UserOut(ApiOutput):
-    id: PydanticObjectId
+    id: ObjectIdOut
     name: str
     last_name: str
     email: str
@@ -54,7 +53,7 @@ class UserOut(ApiOutput):
 class UserSummary(ApiOutput):
     """A user embedded in another response; a deleted one shows only `id` and `deleted`."""
 
-    id: PydanticObjectId
+    id: ObjectIdOut
     name: str | None
     last_name: str | None
     email: str | None
@@ -97,6 +96,6 @@ class PasswordChange(ApiInput):
 
 
 class UserDeleted(ApiOutput):
-    id: PydanticObjectId
+    id: ObjectIdOut
     deleted: bool
     deleted_at: UtcDatetime

@@ -10,12 +10,13 @@ from app.auth.dependencies import CurrentUser
 from app.core.dependencies import StorageDep
 from app.core.errors import problem_responses
 from app.core.pagination import Pagination, paginate, paginate_presented
+from app.core.rows import Row
 from app.core.schemas import Page, UtcDatetime
 from app.pools.dependencies import AccessiblePool
 from app.readings.schemas import PoolValuesOut
 from app.visits import service, workflow
 from app.visits.dependencies import AccessibleVisit
-from app.visits.models import Visit, VisitStatus
+from app.visits.models import VisitStatus
 from app.visits.schemas import (
     AgendaItem,
     AgendaPool,
@@ -63,7 +64,7 @@ async def list_visits(
         since=since,
         until=until,
     )
-    return await paginate(query, page, VisitOut.model_validate)
+    return await paginate(query, page, VisitOut)
 
 
 @router.get("/agenda", response_model=Page[AgendaItem], responses=problem_responses(401, 403, 422))
@@ -84,15 +85,15 @@ async def read_agenda(
         include_cancelled=include_cancelled,
     )
 
-    async def present(visits: list[Visit]) -> list[AgendaItem]:
+    async def present(visits: list[Row]) -> list[AgendaItem]:
         pools = await service.pools_of(visits=visits, known=agenda.known_pools)
         return [
             AgendaItem(
                 visit=VisitOut.model_validate(visit),
-                pool=AgendaPool.model_validate(pools[visit.pool_id]),
+                pool=AgendaPool.model_validate(pools[visit["pool_id"]]),
             )
             for visit in visits
-            if visit.pool_id in pools
+            if visit["pool_id"] in pools
         ]
 
     return await paginate_presented(agenda.visits, page, present)
@@ -179,4 +180,4 @@ async def complete_visit(
 )
 async def list_pool_visits(pool: AccessiblePool, page: Pagination) -> Page[VisitOut]:
     """A pool's visits, newest first (pool access)."""
-    return await paginate(service.list_for_pool(pool_id=pool.id), page, VisitOut.model_validate)
+    return await paginate(service.list_for_pool(pool_id=pool.id), page, VisitOut)

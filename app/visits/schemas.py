@@ -7,7 +7,14 @@ from pydantic import Field, StringConstraints
 
 from app.alerts.models import PoolHealth
 from app.alerts.schemas import AlertOut
-from app.core.schemas import ApiInput, ApiOutput, PartialUpdate, RecordedDatetime, UtcDatetime
+from app.core.schemas import (
+    ApiInput,
+    ApiOutput,
+    ObjectIdOut,
+    PartialUpdate,
+    RecordedDatetime,
+    UtcDatetime,
+)
 from app.readings.schemas import PoolValuesOut, Readings
 from app.visits.models import VisitStatus
 from app.water_balance.schemas import WaterBalanceOut
@@ -65,9 +72,9 @@ class TaskOut(ApiOutput):
 
 
 class VisitOut(ApiOutput):
-    id: PydanticObjectId
-    pool_id: PydanticObjectId
-    technician_id: PydanticObjectId
+    id: ObjectIdOut
+    pool_id: ObjectIdOut
+    technician_id: ObjectIdOut
     status: VisitStatus
     scheduled_start: UtcDatetime | None
     scheduled_end: UtcDatetime | None
@@ -75,11 +82,11 @@ class VisitOut(ApiOutput):
     pool_health: PoolHealth | None
     observations: str | None
     chemicals_added: list[ChemicalOut]
-    pool_values_id: PydanticObjectId | None
-    service_plan_id: PydanticObjectId | None
+    pool_values_id: ObjectIdOut | None
+    service_plan_id: ObjectIdOut | None
     tasks: list[TaskOut]
     price_cents: int | None
-    invoice_id: PydanticObjectId | None
+    invoice_id: ObjectIdOut | None
     created_at: UtcDatetime
     updated_at: UtcDatetime
 
@@ -137,7 +144,7 @@ class VisitCompleted(ApiOutput):
 
 
 class AgendaPool(ApiOutput):
-    id: PydanticObjectId
+    id: ObjectIdOut
     name: str
     address: str | None
     timezone: str

@@ -15,6 +15,7 @@ from app.audit import service as audit_service
 from app.core.errors import Forbidden, InvalidInput
 from app.core.jobs import acquire_lease, release_lease
 from app.core.queries import all_of, newest_first, oldest_first, time_window
+from app.core.rows import Row, rows
 from app.core.storage import BlobStorage
 from app.notifications import emit
 from app.photos import service as photos_service
@@ -33,7 +34,7 @@ from app.visits.exceptions import (
     VisitNotFound,
 )
 from app.visits.models import Visit, VisitStatus
-from app.visits.schemas import VisitCreate, VisitUpdate
+from app.visits.schemas import AgendaPool, VisitCreate, VisitUpdate
 
 NEWEST_FIRST = newest_first("occurs_at")
 # What an invoice bills: a visit on a non-void invoice keeps these as they were billed (§8).
@@ -244,10 +245,17 @@ EARLIEST_FIRST = oldest_first("scheduled_start")
 
 @dataclass(frozen=True)
 class Agenda:
-    """The agenda's visit query, and the pools already loaded to scope it (None for admins)."""
+    """The agenda's visit query, and the pools already loaded to scope it (None for admins).
+
+    The pools are rows of the fields an agenda item shows (`AgendaPool`), by id.
+    """
 
     visits: FindMany[Visit]
-    known_pools: dict[PydanticObjectId, Pool] | None
+    known_pools: dict[PydanticObjectId, Row] | None
+
+
+# What an agenda item shows of its pool: all that is read of it.
+AGENDA_POOL_FIELDS = tuple(name for name in AgendaPool.model_fields if name != "id")
 
 
 async def agenda(
@@ -276,24 +284,25 @@ async def agenda(
         conditions.append({"status": {"$ne": VisitStatus.CANCELLED}})
     if technician_id is not None:
         conditions.append({"technician_id": technician_id})
-    known: dict[PydanticObjectId, Pool] | None = None
+    known: dict[PydanticObjectId, Row] | None = None
     if viewer.role is not Role.ADMIN:
-        pools = await Pool.find(pools_service.visible_filter(user=viewer)).to_list()
-        known = {pool.id: pool for pool in pools}
+        visible = Pool.find(pools_service.visible_filter(user=viewer))
+        known = {pool["id"]: pool for pool in await rows(visible, fields=AGENDA_POOL_FIELDS)}
         conditions.append({"pool_id": {"$in": list(known)}})
     return Agenda(visits=Visit.find(all_of(*conditions)).sort(EARLIEST_FIRST), known_pools=known)
 
 
 async def pools_of(
-    *, visits: Sequence[Visit], known: dict[PydanticObjectId, Pool] | None
-) -> dict[PydanticObjectId, Pool]:
-    """The pools of a page of visits: from `known`, else in one query."""
+    *, visits: Sequence[Row], known: dict[PydanticObjectId, Row] | None
+) -> dict[PydanticObjectId, Row]:
+    """The pools of a page of visits (rows of `AGENDA_POOL_FIELDS`): `known`, else one query."""
     if known is not None:
         return known
-    ids = list({visit.pool_id for visit in visits})
+    ids = list({visit["pool_id"] for visit in visits})
     if not ids:
         return {}
-    return {pool.id: pool for pool in await Pool.find({"_id": {"$in": ids}}).to_list()}
+    found = Pool.find({"_id": {"$in": ids}})
+    return {pool["id"]: pool for pool in await rows(found, fields=AGENDA_POOL_FIELDS)}
 
 
 def list_for_pool(*, pool_id: PydanticObjectId) -> FindMany[Visit]:

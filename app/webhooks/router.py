@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Response
 from app.auth.dependencies import CurrentUser, require_roles
 from app.core.dependencies import SettingsDep
 from app.core.errors import problem_responses
-from app.core.pagination import Pagination, paginate
+from app.core.pagination import Pagination, paginate, paginate_documents
 from app.core.schemas import Page
 from app.users.models import Role, User
 from app.webhooks import service
@@ -42,7 +42,7 @@ async def create_webhook(
 @router.get("/webhooks", response_model=Page[WebhookOut], responses=problem_responses(401, 422))
 async def list_webhooks(viewer: CurrentUser, page: Pagination) -> Page[WebhookOut]:
     """The caller's webhooks, newest first (the owner's own; an admin sees all)."""
-    return await paginate(service.list_(viewer=viewer), page, WebhookOut.model_validate)
+    return await paginate(service.list_(viewer=viewer), page, WebhookOut)
 
 
 @router.get(
@@ -94,4 +94,4 @@ async def ping_webhook(webhook: VisibleWebhook) -> DeliveryOut:
 )
 async def list_webhook_deliveries(webhook: VisibleWebhook, page: Pagination) -> Page[DeliveryOut]:
     """The webhook's delivery log, newest first (its owner, admin)."""
-    return await paginate(service.list_deliveries(webhook=webhook), page, DeliveryOut.of)
+    return await paginate_documents(service.list_deliveries(webhook=webhook), page, DeliveryOut.of)

@@ -2,10 +2,9 @@
 
 from typing import Annotated, Any
 
-from beanie import PydanticObjectId
 from pydantic import AfterValidator, Field, HttpUrl, StringConstraints, TypeAdapter
 
-from app.core.schemas import ApiInput, ApiOutput, PartialUpdate, UtcDatetime
+from app.core.schemas import ApiInput, ApiOutput, ObjectIdOut, PartialUpdate, UtcDatetime
 from app.notifications.events import EventType
 from app.webhooks.models import DeliveryStatus, WebhookDelivery
 
@@ -53,12 +52,12 @@ class WebhookUpdate(PartialUpdate):
 
 
 class WebhookOut(ApiOutput):
-    id: PydanticObjectId
+    id: ObjectIdOut
     url: str
     events: list[EventType]
     description: str | None
     active: bool
-    owner_id: PydanticObjectId
+    owner_id: ObjectIdOut
     created_at: UtcDatetime
 
 
@@ -69,7 +68,7 @@ class WebhookCreated(WebhookOut):
 
 
 class DeliveryOut(ApiOutput):
-    id: PydanticObjectId
+    id: ObjectIdOut
     event: str
     status: DeliveryStatus
     attempts: int
@@ -91,7 +90,7 @@ class DeliveryOut(ApiOutput):
 class DeliveryPayload(ApiOutput):
     """The JSON body of a delivery: `{"id", "type", "createdAt", "data"}`."""
 
-    id: PydanticObjectId
+    id: ObjectIdOut
     type: str
     created_at: UtcDatetime
     data: dict[str, Any]
