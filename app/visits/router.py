@@ -19,7 +19,6 @@ from app.visits.dependencies import AccessibleVisit
 from app.visits.models import VisitStatus
 from app.visits.schemas import (
     AgendaItem,
-    AgendaPool,
     VisitComplete,
     VisitCompleted,
     VisitCreate,
@@ -88,10 +87,7 @@ async def read_agenda(
     async def present(visits: list[Row]) -> list[AgendaItem]:
         pools = await service.pools_of(visits=visits, known=agenda.known_pools)
         return [
-            AgendaItem(
-                visit=VisitOut.model_validate(visit),
-                pool=AgendaPool.model_validate(pools[visit["pool_id"]]),
-            )
+            AgendaItem.model_validate({"visit": visit, "pool": pools[visit["pool_id"]]})
             for visit in visits
             if visit["pool_id"] in pools
         ]
