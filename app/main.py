@@ -26,6 +26,7 @@ from app.core.middleware import (
     RequestContextMiddleware,
 )
 from app.core.openapi import install_docs, install_openapi, operation_id
+from app.core.routing import add_routes
 from app.core.storage import create_storage
 from app.dashboard.router import router as dashboard_router
 from app.health.router import router as health_router
@@ -193,7 +194,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
     app.add_middleware(RequestContextMiddleware)
     for router in ROUTERS:
-        app.include_router(router)
+        add_routes(app, router)
     install_openapi(app)
     if settings.docs_on:
         install_docs(app)

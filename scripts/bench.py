@@ -5,7 +5,9 @@ Four parts, each printed with its pass/fail and written to bench/results/<timest
 1. API time without the store: each scenario alone (concurrency 1), the wall time of a request
    minus the time spent inside the store, as the server's store probe reports it per response
    (`x-store-time-ms`), with the store round trips per request beside it. This is the part of a
-   request that carries to a real MongoDB, where the store runs in another process.
+   request that carries to a real MongoDB, where the store runs in another process. Beside it, as
+   information, the server's share of the same (`x-server-time-ms`, the request entering the app
+   to its response ready, minus the store): the rest is the connection and this client.
 2. Login under load: `/health` beside 16 concurrent logins, and logins during a burst of 20
    registrations.
 3. Throughput at concurrency 32 (RPS, p50/p95/p99, errors): information on the embedded store,
@@ -54,6 +56,7 @@ REGISTRATION_BURST = 20
 LOGIN_DURING_REGISTRATIONS_MS = 1500.0
 ROUND_TRIPS_HEADER = "x-store-round-trips"
 STORE_TIME_HEADER = "x-store-time-ms"
+SERVER_TIME_HEADER = "x-server-time-ms"
 
 
 @dataclass
@@ -106,6 +109,7 @@ class ApiTime:
     target_ms: float | None
     api_ms: list[float] = field(default_factory=list, repr=False)
     wall_ms: list[float] = field(default_factory=list, repr=False)
+    server_api_ms: list[float] = field(default_factory=list, repr=False)
     round_trips: list[int] = field(default_factory=list, repr=False)
     errors: int = 0
 
@@ -119,6 +123,9 @@ class ApiTime:
             "requests": len(self.api_ms) + self.errors,
             "api_median_ms": round(self.median_ms, 2),
             "wall_median_ms": round(statistics.median(self.wall_ms), 2) if self.wall_ms else None,
+            "server_api_median_ms": (
+                round(statistics.median(self.server_api_ms), 2) if self.server_api_ms else None
+            ),
             "round_trips": max(self.round_trips) if self.round_trips else None,
             "target_ms": self.target_ms,
             "errors": self.errors,
@@ -339,6 +346,7 @@ async def measure_api_time(
             wall_ms = (time.perf_counter() - started) * 1000
             status = response.status
             store_ms = float(response.headers.get(STORE_TIME_HEADER, "nan"))
+            server_ms = float(response.headers.get(SERVER_TIME_HEADER, "nan"))
             round_trips = int(response.headers.get(ROUND_TRIPS_HEADER, "-1"))
         if n < warm_up:
             continue
@@ -347,6 +355,7 @@ async def measure_api_time(
             continue
         measured.wall_ms.append(wall_ms)
         measured.api_ms.append(wall_ms - store_ms)
+        measured.server_api_ms.append(server_ms - store_ms)
         measured.round_trips.append(round_trips)
     return measured
 
@@ -606,7 +615,7 @@ def check_targets(
 def print_api_times(api_times: list[ApiTime]) -> None:
     header = (
         f"{'scenario (concurrency 1)':<40}{'reqs':>6}{'wall p50':>10}{'API p50':>10}"
-        f"{'trips':>7}{'target':>9}"
+        f"{'trips':>7}{'target':>9}{'server API p50':>16}"
     )
     print(header)
     print("-" * len(header))
@@ -616,6 +625,7 @@ def print_api_times(api_times: list[ApiTime]) -> None:
         print(
             f"{row['scenario']:<40}{row['requests']:>6}{row['wall_median_ms']:>10}"
             f"{row['api_median_ms']:>10}{row['round_trips']:>7}{target:>9}"
+            f"{row['server_api_median_ms']:>16}"
         )
 
 

@@ -9,7 +9,7 @@ import dis
 import inspect
 import sys
 import types
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import Any
 
 from fastapi.dependencies.models import Dependant
@@ -85,34 +85,42 @@ def _raised(func: Any, seen: set[int]) -> set[type[AppError]]:
     return found
 
 
-def _calls(dependant: Dependant) -> Iterator[Any]:
+def _own(dependant: Dependant, shared: Collection[Any]) -> list[Dependant]:
+    return [sub for sub in dependant.dependencies if sub.call not in shared]
+
+
+def _calls(dependant: Dependant, shared: Collection[Any]) -> Iterator[Any]:
     if dependant.call is not None:
         yield dependant.call
-    for sub in dependant.dependencies:
-        yield from _calls(sub)
+    for sub in _own(dependant, shared):
+        yield from _calls(sub, shared)
 
 
-def _takes_input(dependant: Dependant) -> bool:
+def _takes_input(dependant: Dependant, shared: Collection[Any]) -> bool:
     if dependant.path_params or dependant.query_params or dependant.body_params:
         return True
-    return any(_takes_input(sub) for sub in dependant.dependencies)
+    return any(_takes_input(sub, shared) for sub in _own(dependant, shared))
 
 
-def route_dependency_calls(route: APIRoute) -> list[Any]:
-    """The endpoint and every dependency callable it resolves, outermost first."""
-    return list(_calls(route.dependant))
+def route_dependency_calls(route: APIRoute, shared: Collection[Any] = ()) -> list[Any]:
+    """The endpoint and every dependency callable it resolves, outermost first.
+
+    `shared` are the app-wide dependencies (the idempotency claim): each operation resolves them,
+    but they are documented by their own rule, not as the operation's.
+    """
+    return list(_calls(route.dependant, shared))
 
 
-def route_problem_codes(route: APIRoute) -> dict[int, list[str]]:
-    """The problem codes an operation can answer, by HTTP status."""
+def route_problem_codes(route: APIRoute, shared: Collection[Any] = ()) -> dict[int, list[str]]:
+    """The problem codes an operation can answer, by HTTP status (app-wide dependencies apart)."""
     seen: set[int] = set()
     errors: set[type[AppError]] = set()
-    for call in route_dependency_calls(route):
+    for call in route_dependency_calls(route, shared):
         errors |= _raised(call, seen)
     codes: dict[int, set[str]] = {}
     for error in errors:
         codes.setdefault(int(error.status), set()).add(error.code)
-    if _takes_input(route.dependant):
+    if _takes_input(route.dependant, shared):
         for status, shared in SHARED_CODES.items():
             codes.setdefault(status, set()).update(shared)
     return {status: sorted(codes[status]) for status in sorted(codes)}

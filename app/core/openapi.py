@@ -131,6 +131,7 @@ def _problem_response(status: int, codes: list[str]) -> dict[str, Any]:
 
 def _document_operations(app: FastAPI, schema: dict[str, Any]) -> None:
     """Summary, who may call, and the problem codes of each error response, for every operation."""
+    app_wide = {dependency.dependency for dependency in app.router.dependencies}
     for context in routing.iter_route_contexts(app.routes):
         route = context.original_route
         if not isinstance(route, APIRoute) or not route.include_in_schema:
@@ -145,7 +146,7 @@ def _document_operations(app: FastAPI, schema: dict[str, Any]) -> None:
             operation["description"] = f"**Who may call:** {who}\n\n{_linked(route.description)}"
             operation["x-who-may-call"] = who
             responses = operation["responses"]
-            codes_by_status = route_problem_codes(route)
+            codes_by_status = route_problem_codes(route, app_wide)
             if any(p.get("name") == KEY_HEADER for p in operation.get("parameters", [])):
                 for status, shared in IDEMPOTENCY_CODES.items():
                     codes_by_status[status] = sorted({*codes_by_status.get(status, []), *shared})

@@ -10,7 +10,9 @@ its own `next`) count once.
 It is installed only by the round-trip budget tests and the benchmark server, never by
 `create_app`: `install()` patches the driver classes, `StoreProbeMiddleware` opens one
 `StoreUsage` per request and reports it in the `x-store-round-trips` and `x-store-time-ms`
-response headers.
+response headers, with `x-server-time-ms`: the time from the request entering the app to its
+response being ready to send, so a benchmark can tell the server's time from the client's and the
+connection's.
 """
 
 import functools
@@ -47,6 +49,7 @@ EAGER_CALLS = ("aggregate",)
 
 ROUND_TRIPS_HEADER = "x-store-round-trips"
 STORE_TIME_HEADER = "x-store-time-ms"
+SERVER_TIME_HEADER = "x-server-time-ms"
 
 
 @dataclass
@@ -186,14 +189,17 @@ class StoreProbeMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        entered = time.perf_counter()
         with measure() as usage:
 
             async def send_with_usage(message: Message) -> None:
                 if message["type"] == "http.response.start":
+                    server_ms = (time.perf_counter() - entered) * 1000
                     headers = list(message.get("headers", []))
                     headers.append((ROUND_TRIPS_HEADER.encode(), str(usage.round_trips).encode()))
                     milliseconds = f"{usage.seconds * 1000:.3f}".encode()
                     headers.append((STORE_TIME_HEADER.encode(), milliseconds))
+                    headers.append((SERVER_TIME_HEADER.encode(), f"{server_ms:.3f}".encode()))
                     message = {**message, "headers": headers}
                 await send(message)
 

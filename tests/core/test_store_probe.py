@@ -1,7 +1,9 @@
 """The store probe counts round trips and store time at the driver boundary."""
 
+import asyncio
 from collections.abc import Iterator
 
+import httpx
 import pytest
 from fastapi import FastAPI
 
@@ -61,3 +63,31 @@ class TestCursorIteration:
         assert len(rest) == 42
         assert usage.round_trips == 1
         assert usage.seconds > after_first
+
+
+class TestMiddleware:
+    async def test_headers_report_round_trips_store_time_and_server_time(
+        self, app: FastAPI, probe: None
+    ) -> None:
+        await Pool.get_motor_collection().insert_many(
+            [{"name": f"Pool {n}", "owner_id": n} for n in range(50)]
+        )
+        measured = FastAPI()
+        measured.add_middleware(store_probe.StoreProbeMiddleware)
+
+        @measured.get("/pools")
+        async def pools() -> int:
+            found = await Pool.get_motor_collection().find({}).to_list(length=None)
+            await asyncio.sleep(0.02)  # the server's own time, outside the store
+            return len(found)
+
+        transport = httpx.ASGITransport(app=measured)
+        async with httpx.AsyncClient(transport=transport, base_url="http://probe") as client:
+            response = await client.get("/pools")
+
+        assert response.json() == 50
+        assert response.headers[store_probe.ROUND_TRIPS_HEADER] == "1"
+        store_ms = float(response.headers[store_probe.STORE_TIME_HEADER])
+        server_ms = float(response.headers[store_probe.SERVER_TIME_HEADER])
+        assert 0 < store_ms < server_ms
+        assert server_ms - store_ms >= 20
